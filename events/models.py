@@ -1,0 +1,279 @@
+"""The era: periods, topics, events, the sources they cite, and the citation index."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+from stdnum import isbn as isbn_numbers
+
+from thaw_site.citing import FACT_HELP, CitedItem
+from thaw_site.dates import date_range, format_date, open_range, parse_date, span_in_words, validate_edtf
+from thaw_site.publishing import NaturalKeyManager, Publishable, PublishableQuerySet
+
+SLUG_HELP = "Lowercase words joined by hyphens; part of the page's address."
+EDTF_HELP = "EDTF: 1956, 1956-02, 1956-02-25, or with ~ (approximate), ? (uncertain), % (both)."
+
+
+class Period(CitedItem):
+    slug = models.SlugField(max_length=100, unique=True, help_text=SLUG_HELP)
+    name = models.CharField(max_length=200)
+    start = models.CharField(max_length=12, blank=True, validators=[validate_edtf], help_text=EDTF_HELP)
+    end = models.CharField(max_length=12, blank=True, validators=[validate_edtf], help_text=EDTF_HELP)
+    start_earliest = models.DateField(null=True, editable=False)
+    end_latest = models.DateField(null=True, editable=False)
+    previous = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text="The period before."
+    )
+    next = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text="The period after."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["start_earliest", "slug"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_earliest__isnull=True)
+                | Q(end_latest__isnull=True)
+                | Q(end_latest__gte=F("start_earliest")),
+                name="period_ends_after_start",
+            )
+        ]
+
+    def save(self, *args, **kwargs):
+        self.start_earliest, self.end_latest = open_range(self.start, self.end)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("events:period", args=[self.slug])
+
+    @property
+    def span(self):
+        return span_in_words(self.start, self.end)
+
+
+class Topic(Publishable):
+    slug = models.SlugField(max_length=100, unique=True, help_text=SLUG_HELP)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def get_absolute_url(self):
+        return reverse("events:topic", args=[self.slug])
+
+
+class SourceKind(models.TextChoices):
+    """CSL item types, so reference managers read our bibliography as we mean it."""
+
+    BOOK = "book", "Book"
+    CHAPTER = "chapter", "Book chapter"
+    ARTICLE_JOURNAL = "article-journal", "Journal article"
+    ARTICLE_MAGAZINE = "article-magazine", "Magazine article"
+    ARTICLE_NEWSPAPER = "article-newspaper", "Newspaper article"
+    WEBPAGE = "webpage", "Web page"
+    MANUSCRIPT = "manuscript", "Archival document"
+    REPORT = "report", "Report"
+    SPEECH = "speech", "Speech"
+    THESIS = "thesis", "Thesis"
+    INTERVIEW = "interview", "Interview"
+    MOTION_PICTURE = "motion_picture", "Film"
+    DATASET = "dataset", "Data set"
+
+
+def validate_isbn(value):
+    if value and not isbn_numbers.is_valid(value):
+        raise ValidationError(
+            "%(value)r is not a valid ISBN-10 or ISBN-13 (check digit or length is wrong).",
+            code="invalid_isbn",
+            params={"value": value},
+        )
+
+
+class Source(Publishable):
+    natural_key_field = "key"
+
+    key = models.SlugField(
+        max_length=100,
+        unique=True,
+        help_text="Short stable key used in citations: [@key]. Lowercase, e.g. schapiro-1971.",
+    )
+    kind = models.CharField(max_length=20, choices=SourceKind.choices, default=SourceKind.BOOK)
+    authors = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='A list: each "Family, Given", or one literal name such as an institution.',
+    )
+    title = models.CharField(max_length=500)
+    publisher = models.CharField(max_length=300, blank=True)
+    place = models.CharField(max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    isbn = models.CharField(
+        "ISBN",
+        max_length=17,
+        blank=True,
+        validators=[validate_isbn],
+        help_text="ISBN-10 or ISBN-13; stored without hyphens.",
+    )
+    url = models.URLField("URL", max_length=500, blank=True)
+    accessed = models.DateField(null=True, blank=True, help_text="When the URL was last checked.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["key"]
+
+    def save(self, *args, **kwargs):
+        if self.isbn and isbn_numbers.is_valid(self.isbn):
+            self.isbn = isbn_numbers.compact(self.isbn)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("events:source", args=[self.key])
+
+    @property
+    def isbn_hyphenated(self):
+        return isbn_numbers.format(self.isbn) if self.isbn else ""
+
+    @property
+    def author_line(self):
+        return "; ".join(self.authors)
+
+
+class Participation(models.Model):
+    event = models.ForeignKey("Event", on_delete=models.CASCADE, related_name="participations")
+    figure = models.ForeignKey("people.Figure", on_delete=models.PROTECT, related_name="participations")
+    role = models.CharField(max_length=200, blank=True, help_text="What this person did in this event.")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [models.UniqueConstraint(fields=["event", "figure"], name="participation_once_per_event")]
+
+    def __str__(self):
+        return f"{self.figure} ({self.role})" if self.role else str(self.figure)
+
+
+class EventQuerySet(PublishableQuerySet):
+    def in_order(self):
+        return self.order_by("date_earliest", "date_latest", "slug")
+
+
+class Event(CitedItem):
+    slug = models.SlugField(max_length=100, unique=True, help_text=SLUG_HELP)
+    title = models.CharField(max_length=300)
+    period = models.ForeignKey(Period, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
+    date = models.CharField(max_length=12, validators=[validate_edtf], help_text=EDTF_HELP)
+    end = models.CharField(
+        max_length=12, blank=True, validators=[validate_edtf], help_text="Optional end date, EDTF as above."
+    )
+    date_citation = models.CharField(max_length=300, blank=True, help_text=FACT_HELP)
+    date_earliest = models.DateField(editable=False)
+    date_latest = models.DateField(editable=False)
+    place = models.CharField(max_length=200, blank=True)
+    topics = models.ManyToManyField(Topic, blank=True, related_name="events")
+    participants = models.ManyToManyField("people.Figure", through=Participation, blank=True, related_name="events")
+    related = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="related_from")
+
+    cited_facts = ("date_citation",)
+
+    objects = NaturalKeyManager.from_queryset(EventQuerySet)()
+    history = HistoricalRecords(m2m_fields=[topics, participants, related])
+
+    class Meta:
+        ordering = ["date_earliest", "date_latest", "slug"]
+        indexes = [models.Index(fields=["status", "date_earliest", "date_latest"], name="event_public_order")]
+        constraints = [
+            models.CheckConstraint(condition=Q(date_latest__gte=F("date_earliest")), name="event_ends_after_start")
+        ]
+
+    def save(self, *args, **kwargs):
+        self.date_earliest, self.date_latest = date_range(self.date, self.end)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("events:event", args=[self.slug])
+
+    @property
+    def when(self):
+        """The date as people write it, with the end date when there is one."""
+        return span_in_words(self.date, self.end) if self.end else format_date(self.date)
+
+    @property
+    def year(self):
+        return parse_date(self.date).year
+
+
+class CitationIndexQuerySet(models.QuerySet):
+    def of_item(self, item):
+        return self.filter(**{item._meta.model_name: item})
+
+    def published_items(self):
+        """Rows belonging to published items only (the public's 'cited by')."""
+        return self.filter(Q(event__status="published") | Q(period__status="published") | Q(figure__status="published"))
+
+
+class IndexRow(models.Model):
+    """A place in one item's text, derived from its markup when the item is saved."""
+
+    event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    period = models.ForeignKey(Period, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    figure = models.ForeignKey("people.Figure", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    field = models.CharField(max_length=30, help_text="The field holding it: body, date_citation, born_citation, …")
+    position = models.PositiveIntegerField(help_text="Order of the marker among the item's citations and flags.")
+
+    objects = CitationIndexQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["position"]
+
+    @property
+    def item(self):
+        return self.event or self.period or self.figure
+
+
+def one_item_only(name):
+    return models.CheckConstraint(
+        condition=(
+            Q(event__isnull=False, period__isnull=True, figure__isnull=True)
+            | Q(event__isnull=True, period__isnull=False, figure__isnull=True)
+            | Q(event__isnull=True, period__isnull=True, figure__isnull=False)
+        ),
+        name=name,
+    )
+
+
+class Citation(IndexRow):
+    """One citation of a source at one place in an item (one row per [@key] use)."""
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+    locator = models.CharField(max_length=200, blank=True)
+    number = models.PositiveSmallIntegerField(help_text="The footnote number this source has in the item.")
+
+    class Meta(IndexRow.Meta):
+        constraints = [one_item_only("citation_belongs_to_one_item")]
+        indexes = [models.Index(fields=["source", "position"], name="citation_cited_by")]
+
+    def __str__(self):
+        return f"[@{self.source.key}{', ' + self.locator if self.locator else ''}] in {self.item}"
+
+
+class CitationNeeded(IndexRow):
+    """One "citation needed" flag at one place in an item."""
+
+    flagged = models.CharField(max_length=7, blank=True, help_text="Month the claim was flagged (YYYY-MM).")
+    flagged_on = models.DateField(null=True, blank=True, help_text="First day of the flagged month, for sorting.")
+    sentence = models.TextField(blank=True, help_text="The claim the flag follows.")
+
+    class Meta(IndexRow.Meta):
+        constraints = [one_item_only("flag_belongs_to_one_item")]
+        indexes = [models.Index(fields=["flagged_on"], name="flag_oldest_first")]
+
+    def __str__(self):
+        return f"[citation needed{': ' + self.flagged if self.flagged else ''}] in {self.item}"

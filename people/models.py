@@ -1,0 +1,79 @@
+"""Historical figures and the offices they held."""
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from thaw_site.citing import FACT_HELP, CitedItem
+from thaw_site.dates import open_range, span_in_words, validate_edtf
+
+EDTF_HELP = "EDTF: 1894, 1894-04, 1894-04-15, or with ~ (approximate), ? (uncertain)."
+
+
+class Figure(CitedItem):
+    slug = models.SlugField(max_length=100, unique=True, help_text="Lowercase words joined by hyphens.")
+    name = models.CharField(max_length=200)
+    native_name = models.CharField(max_length=200, blank=True, help_text="The name in its original script.")
+    born = models.CharField(max_length=12, blank=True, validators=[validate_edtf], help_text=EDTF_HELP)
+    died = models.CharField(max_length=12, blank=True, validators=[validate_edtf], help_text=EDTF_HELP)
+    born_citation = models.CharField(max_length=300, blank=True, help_text=FACT_HELP)
+    died_citation = models.CharField(max_length=300, blank=True, help_text=FACT_HELP)
+    born_earliest = models.DateField(null=True, blank=True, editable=False)
+
+    cited_facts = ("born_citation", "died_citation")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(born__exact="") | Q(born_earliest__isnull=False), name="figure_birth_sortable"
+            )
+        ]
+
+    def save(self, *args, **kwargs):
+        self.born_earliest, _ = open_range(self.born, "")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("people:figure", args=[self.slug])
+
+    @property
+    def lifespan(self):
+        return span_in_words(self.born, self.died, only_start="born", only_end="died")
+
+
+class Office(models.Model):
+    figure = models.ForeignKey(Figure, on_delete=models.CASCADE, related_name="offices")
+    title = models.CharField(max_length=200)
+    organisation = models.CharField(max_length=200, blank=True)
+    start = models.CharField(max_length=12, blank=True, validators=[validate_edtf], help_text=EDTF_HELP)
+    end = models.CharField(max_length=12, blank=True, validators=[validate_edtf], help_text=EDTF_HELP)
+    start_earliest = models.DateField(null=True, blank=True, editable=False)
+    end_latest = models.DateField(null=True, blank=True, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["start_earliest", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_latest__isnull=True)
+                | Q(start_earliest__isnull=True)
+                | Q(end_latest__gte=F("start_earliest")),
+                name="office_ends_after_start",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.title}, {self.organisation}" if self.organisation else self.title
+
+    def save(self, *args, **kwargs):
+        self.start_earliest, self.end_latest = open_range(self.start, self.end)
+        super().save(*args, **kwargs)
+
+    @property
+    def term(self):
+        return span_in_words(self.start, self.end, only_start="from", only_end="until")

@@ -1,0 +1,32 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from thaw_site.interchange import import_document
+
+ERA_FILE = Path(__file__).resolve().parent.parent / "events" / "fixtures" / "thaw_era.json"
+
+
+@pytest.fixture
+def era_document():
+    """The shipped era dataset as a fresh, mutable dict."""
+    return json.loads(ERA_FILE.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def era(db, era_document):
+    """The database loaded with the shipped era dataset."""
+    return import_document(era_document, source_name=ERA_FILE.name)
+
+
+@pytest.fixture
+def write_json(tmp_path):
+    """Write a document to a file and return its path."""
+
+    def write(document, name="era.json"):
+        path = tmp_path / name
+        path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+        return path
+
+    return write

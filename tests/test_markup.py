@@ -1,0 +1,158 @@
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from thaw_site.markup import CitedDocument, letter_for
+
+
+def render(text):
+    document = CitedDocument()
+    return document.render_body(text), document
+
+
+def test_a_citation_becomes_a_numbered_superscript_link_to_its_reference():
+    html, document = render("Stalin died in 1953. [@wp]")
+    assert '<sup class="reference" id="cite-ref-1-a"><a href="#cite-note-1"' in html
+    assert "[1]</a></sup>" in html
+    assert [(use.key, use.number, use.letter) for use in document.citations] == [("wp", 1, "a")]
+
+
+def test_repeated_sources_share_one_number_and_get_letters_in_order():
+    _, document = render("A. [@wp, p. 1] B. [@book] C. [@wp, p. 9; @book]")
+    assert [(u.key, u.number, u.letter, u.locator) for u in document.citations] == [
+        ("wp", 1, "a", "p. 1"),
+        ("book", 2, "a", ""),
+        ("wp", 1, "b", "p. 9"),
+        ("book", 2, "b", ""),
+    ]
+
+
+def test_pandoc_groups_and_locators_parse():
+    _, document = render("Claim. [@key1; @key2, pp. 3–5]")
+    assert [(u.key, u.locator) for u in document.citations] == [("key1", ""), ("key2", "pp. 3–5")]
+
+
+def test_flags_show_their_date_in_words_and_record_the_sentence_they_follow():
+    html, document = render("First claim. [@wp] The Gulag shrank fast. [citation needed: 2007-02]")
+    assert "[<i>citation needed</i>" in html
+    assert 'flagged <time datetime="2007-02">February 2007</time>' in html
+    assert document.flags[0].flagged == "2007-02"
+    assert document.flags[0].sentence == "The Gulag shrank fast."
+
+
+def test_an_undated_flag_is_still_a_flag():
+    html, document = render("Claim. [citation needed]")
+    assert "citation needed" in html and "flagged" not in html
+    assert document.flags[0].flagged == ""
+
+
+@pytest.mark.parametrize(
+    "fragment",
+    [
+        "[@ key]",
+        "[@key; nope]",
+        "[citation needed: 2010]",
+        "[citation needed: May 2010]",
+        "[@key",
+        "[citation needed: 2010-13]",
+    ],
+)
+def test_malformed_citations_and_flags_are_reported_quoting_the_fragment(fragment):
+    html, document = render(f"A claim. {fragment} More.")
+    assert document.problems
+    assert fragment.split(":")[0].split(";")[0][:8] in document.problems[0]
+    assert "<sup" not in html
+
+
+def test_raw_html_is_escaped_never_passed_through():
+    html, _ = render("<script>alert(1)</script> <img src=x onerror=alert(1)> <b>bold</b>")
+    assert "<script" not in html and "<img" not in html and "<b>" not in html
+    assert "&lt;script&gt;" in html
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        "java&#x73;cript:alert(1)",
+        "data:text/html,<b>x</b>",
+        "ftp://x.org/f",
+        "vbscript:x",
+    ],
+)
+def test_links_with_unsafe_schemes_render_as_plain_text(url):
+    html, _ = render(f"[click]({url})")
+    assert "<a " not in html
+
+
+@pytest.mark.parametrize(
+    "url", ["https://example.org/a", "http://example.org", "mailto:ed@example.org", "/sources/", "#top"]
+)
+def test_http_mailto_and_relative_links_stay_links(url):
+    html, _ = render(f"[here]({url})")
+    assert f'<a href="{url}">here</a>' in html
+
+
+def test_images_are_not_embedded():
+    html, _ = render("![map](https://example.org/map.png)")
+    assert "<img" not in html
+
+
+def test_facts_share_numbering_with_the_body_and_come_first():
+    document = CitedDocument()
+    fact = document.render_fact("[@wp, p. 2]", "date_citation")
+    body = document.render_body("Text. [@book] More. [@wp]")
+    assert "[1]" in fact and 'id="cite-ref-1-b"' in body and "[2]" in body
+
+
+@pytest.mark.parametrize("text", ["@wp", "[@wp] and more", "see [@wp]"])
+def test_a_fact_citation_must_be_exactly_one_citation(text):
+    document = CitedDocument()
+    document.render_fact(text, "born_citation")
+    assert document.problems and document.problems[0].startswith("born_citation:")
+
+
+def test_backlink_letters_continue_past_z():
+    assert [letter_for(i) for i in (0, 1, 25, 26, 27, 51, 52)] == ["a", "b", "z", "aa", "ab", "az", "ba"]
+
+
+markup_alphabet = st.lists(
+    st.sampled_from([*list("ab @;,:[]()<>\"'&*_`#-\n!/=."), "javascript:", "citation needed", "<script>", "onerror="]),
+    max_size=80,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(markup_alphabet)
+def test_any_input_renders_without_error_or_unescaped_html(text):
+    html, _ = render(text)
+    tags = re.findall(r"<\s*([a-zA-Z][a-zA-Z0-9]*)", html)
+    assert set(tags) <= {
+        "p",
+        "em",
+        "strong",
+        "a",
+        "sup",
+        "i",
+        "span",
+        "time",
+        "code",
+        "pre",
+        "ul",
+        "ol",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "hr",
+        "br",
+    }
+    assert "javascript:" not in re.sub(r"&[a-z]+;", "", "".join(re.findall(r'href="([^"]*)"', html))).lower()
+    assert "onerror=" not in "".join(re.findall(r"<[^>]*>", html))

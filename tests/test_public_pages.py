@@ -1,0 +1,118 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from events.models import Event, Period, Source, Topic
+from people.models import Figure
+from thaw_site.publishing import Status
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, url, status=200):
+    response = client.get(url)
+    assert response.status_code == status, url
+    return response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("slug", "date_in_words"),
+    [
+        ("secret-speech", "25 February 1956"),
+        ("hungarian-uprising", "1956"),
+        ("sputnik-1", "October 1957"),
+        ("khrushchev-ouster", "October 1964"),
+    ],
+)
+def test_key_events_show_their_dates_footnotes_and_references(client, era, slug, date_in_words):
+    html = page(client, f"/events/{slug}/")
+    assert date_in_words in html
+    assert re.search(r'<sup class="reference" id="cite-ref-1-a"><a href="#cite-note-1"', html)
+    assert 'id="cite-note-1"' in html and 'href="#cite-ref-1-a"' in html
+    assert 'href="/sources/wikipedia-ussr-1953-1964/"' in html
+
+
+def test_the_articles_dated_flags_appear_with_their_dates_in_words(client, era):
+    assert 'flagged <time datetime="2007-02">February 2007</time>' in page(client, "/events/gulag-releases/")
+    assert "September 2009" in page(client, "/events/communists-shock-abroad/")
+    assert "May 2010" in page(client, "/events/sovnarkhoz-reform/")
+    assert 'since <time datetime="2011-02">February 2011</time>' in page(client, "/events/khrushchev-ouster/")
+    assert 'since <time datetime="2010-05">May 2010</time>' in page(client, "/periods/khrushchev-era/")
+
+
+def test_home_presents_the_main_period_with_key_figures_events_in_order_and_other_periods(client, era):
+    html = page(client, "/")
+    assert "The Khrushchev era" in html
+    assert 'href="/people/nikita-khrushchev/"' in html
+    positions = [html.index(f'href="/events/{slug}/"') for slug in ("secret-speech", "sputnik-1", "khrushchev-ouster")]
+    assert positions == sorted(positions)
+    assert 'href="/periods/brezhnev-era/"' in html and 'href="/periods/post-brezhnev-era/"' in html
+
+
+def test_periods_link_to_their_neighbours(client, era):
+    html = page(client, "/periods/brezhnev-era/")
+    assert 'rel="prev" href="/periods/khrushchev-era/"' in html
+    assert 'rel="next" href="/periods/post-brezhnev-era/"' in html
+
+
+def test_figure_page_shows_offices_events_with_roles_and_cited_dates(client, era):
+    html = page(client, "/people/nikita-khrushchev/")
+    assert "Никита Сергеевич Хрущёв" in html
+    assert "First Secretary" in html
+    assert 'href="/events/secret-speech/"' in html and "speaker" in html
+    assert "15 April 1894" in html and "citation needed" in html
+
+
+def test_source_pages_list_the_bibliography_and_who_cites_each_source(client, era):
+    html = page(client, "/sources/")
+    assert "ISBN 0-394-70745-1" in html and "ISBN 0-13-823592-9" in html
+    assert "Nenarokov" in html
+    cited = page(client, "/sources/wikipedia-ussr-1953-1964/")
+    assert 'href="/events/secret-speech/"' in cited
+    further_reading = page(client, "/sources/schapiro-1971/")
+    assert "No published page cites this source" in further_reading
+
+
+UNPUBLISHED = [Status.DRAFT, Status.IN_REVIEW, Status.WITHDRAWN]
+
+
+@pytest.mark.parametrize("status", UNPUBLISHED)
+@pytest.mark.parametrize(
+    ("model", "ident", "url"),
+    [
+        (Event, "sputnik-1", "/events/sputnik-1/"),
+        (Figure, "yuri-gagarin", "/people/yuri-gagarin/"),
+        (Period, "brezhnev-era", "/periods/brezhnev-era/"),
+        (Topic, "space", "/topics/space/"),
+        (Source, "schapiro-1971", "/sources/schapiro-1971/"),
+    ],
+)
+def test_unpublished_items_are_404_and_appear_in_no_list(client, era, model, ident, url, status):
+    item = model.objects.get_by_natural_key(ident)
+    item.status = status
+    item.save()
+    page(client, url, status=404)
+    for listing in (
+        "/",
+        "/people/",
+        "/sources/",
+        "/periods/khrushchev-era/",
+        "/events/gagarin-flight/",
+        "/events/secret-speech/",
+    ):
+        assert f'href="{url}"' not in page(client, listing), listing
+
+
+def test_the_home_page_is_404_until_its_period_is_published(client, db):
+    page(client, "/", status=404)
+
+
+def test_unknown_pages_get_the_sites_404(client, db):
+    html = page(client, "/events/no-such-event/", status=404)
+    assert "Page not found" in html
+
+
+def test_every_public_url_name_resolves(era):
+    assert reverse("events:sources") == "/sources/"
+    assert reverse("people:figures") == "/people/"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ThawSiteConfig(AppConfig):
+    name = "thaw_site"
+    verbose_name = "Thaw"

@@ -1,0 +1,67 @@
+"""Items whose text cites sources: periods, events and figures.
+
+`save()` derives the rendered HTML of every cited field (the body and the
+citations attached to structured facts such as a date), so pages never
+render Markdown per request. The citation index (events.Citation rows) is
+derived from the same rendering by `events.citations.reindex_item`.
+"""
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from .dates import validate_edtf
+from .markup import CitedDocument
+from .publishing import Publishable
+
+FACT_HELP = "One citation for this fact, e.g. [@key, p. 12], or [citation needed: 2026-11]."
+
+
+class CitedItem(Publishable):
+    summary = models.TextField(blank=True, help_text="Plain text, one or two sentences.")
+    body = models.TextField(
+        blank=True,
+        help_text=(
+            "Markdown. Cite with [@key], [@key, p. 45] or [@key1; @key2, pp. 3–5]; "
+            "flag an unsourced claim with [citation needed: YYYY-MM]."
+        ),
+    )
+    needs_citations_since = models.CharField(
+        max_length=7,
+        blank=True,
+        validators=[validate_edtf],
+        help_text="Month (YYYY-MM) since when the whole item has needed more citations, if it does.",
+    )
+    rendered = models.JSONField(default=dict, blank=True, editable=False)
+
+    # Names of CharFields holding one citation for a structured fact, in page order.
+    cited_facts = ()
+
+    class Meta:
+        abstract = True
+
+    def cite(self):
+        """Render every cited field into one document, facts first as they appear first on the page."""
+        document = CitedDocument()
+        rendered = {name: document.render_fact(getattr(self, name), name) for name in self.cited_facts}
+        rendered["body"] = document.render_body(self.body)
+        return document, rendered
+
+    def clean(self):
+        super().clean()
+        document, _ = self.cite()
+        errors = {}
+        for problem in document.problems:
+            field_name, _, message = problem.partition(": ")
+            errors.setdefault(field_name, []).append(message)
+        Source = apps.get_model("events", "Source")
+        known = set(Source.objects.filter(key__in=document.keys).values_list("key", flat=True))
+        for use in document.citations:
+            if use.key not in known:
+                errors.setdefault(use.field, []).append(f"unknown source key {use.key!r} in [@{use.key}]")
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        self.citation_document, self.rendered = self.cite()
+        super().save(*args, **kwargs)

@@ -1,0 +1,470 @@
+"""The `thaw-era` interchange format, version 1: validate, import and export.
+
+An import is checked whole before anything is written: the JSON, the schema
+(thaw_site/schemas/thaw-era-1.schema.json), dates, ISBN check digits,
+references between items, citation markup and keys, duplicate slugs and end
+dates before their start. Any error stops the import with messages naming
+the section, the item and the field; nothing is written. A valid document is
+then written in one transaction, each created or changed item with exactly
+one history row whose change reason names the file. Unchanged items are not
+touched. Field by field documentation: docs/interchange-format.md.
+"""
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jsonschema
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from stdnum import isbn as isbn_numbers
+
+from events.models import Event, Participation, Period, Source, Topic
+from people.models import Figure, Office
+
+from .dates import parse_date
+from .markup import CitedDocument
+from .revisions import one_revision
+
+FORMAT, VERSION = "thaw-era", 1
+SCHEMA = json.loads((Path(__file__).parent / "schemas" / "thaw-era-1.schema.json").read_text())
+MAX_BYTES = 200 * 1024 * 1024
+MAX_ERRORS = 50
+
+# Section name, model, identifying field, and scalar fields with the value an absent field means.
+# Fields whose empty value is written as null in the file are listed in NULLABLE.
+SECTIONS = {
+    "sources": (
+        Source,
+        "key",
+        {
+            "kind": "book",
+            "authors": [],
+            "title": "",
+            "publisher": "",
+            "place": "",
+            "year": None,
+            "isbn": "",
+            "url": "",
+            "accessed": None,
+            "status": "draft",
+        },
+    ),
+    "topics": (Topic, "slug", {"name": "", "description": "", "status": "draft"}),
+    "periods": (
+        Period,
+        "slug",
+        {
+            "name": "",
+            "start": "",
+            "end": "",
+            "summary": "",
+            "body": "",
+            "needs_citations_since": "",
+            "status": "draft",
+        },
+    ),
+    "figures": (
+        Figure,
+        "slug",
+        {
+            "name": "",
+            "native_name": "",
+            "born": "",
+            "died": "",
+            "born_citation": "",
+            "died_citation": "",
+            "summary": "",
+            "body": "",
+            "needs_citations_since": "",
+            "status": "draft",
+        },
+    ),
+    "events": (
+        Event,
+        "slug",
+        {
+            "title": "",
+            "date": "",
+            "end": "",
+            "date_citation": "",
+            "place": "",
+            "summary": "",
+            "body": "",
+            "needs_citations_since": "",
+            "status": "draft",
+        },
+    ),
+}
+NULLABLE = {"start", "end", "born", "died", "accessed", "needs_citations_since", "previous", "next", "period"}
+DATE_FIELDS = ["start", "end", "born", "died", "date", "needs_citations_since"]
+
+
+class ImportFailed(Exception):
+    """The document is invalid; `errors` lists every problem found, each naming its place."""
+
+    def __init__(self, errors):
+        self.errors = errors
+        super().__init__(f"{len(errors)} problem(s) found; nothing was written.")
+
+
+class Rollback(Exception):
+    pass
+
+
+@dataclass
+class ImportReport:
+    created: list = field(default_factory=list)
+    updated: list = field(default_factory=list)  # (section, id, [changed fields])
+    unchanged: list = field(default_factory=list)
+
+    def counts(self):
+        return {"created": len(self.created), "updated": len(self.updated), "unchanged": len(self.unchanged)}
+
+
+# --- reading and validating -------------------------------------------------------------
+
+
+def read_document(path):
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise ImportFailed([f"{path}: cannot read the file ({error.strerror})"]) from None
+    if size > MAX_BYTES:
+        raise ImportFailed([f"{path}: the file is {size:,} bytes; the limit is {MAX_BYTES:,}"])
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ImportFailed([f"{path}: not UTF-8 (byte {error.start} is {raw[error.start]:#04x})"]) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ImportFailed(
+            [f"{path}: invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}"]
+        ) from None
+    except RecursionError:
+        raise ImportFailed([f"{path}: the JSON is nested too deeply"]) from None
+
+
+def place(document, path):
+    """Name a place in the document: 'events[3] secret-speech, field date'."""
+    parts = list(path)
+    if not parts:
+        return "document"
+    section = parts[0]
+    if len(parts) == 1 or section not in SECTIONS:
+        return f"{section}"
+    index = parts[1]
+    ident_field = SECTIONS[section][1]
+    item = document[section][index] if isinstance(index, int) else {}
+    ident = item.get(ident_field) if isinstance(item, dict) else None
+    name = f"{section}[{index}]" + (f" {ident!r}" if isinstance(ident, str) else "")
+    rest = ".".join(str(p) for p in parts[2:])
+    return f"{name}, field {rest}" if rest else name
+
+
+def schema_errors(document):
+    validator = jsonschema.Draft202012Validator(SCHEMA)
+    errors = []
+    for error in sorted(validator.iter_errors(document), key=lambda e: [str(p) for p in e.absolute_path]):
+        message = error.message
+        if error.validator == "additionalProperties":
+            message = f"unknown field(s): {message.split('(')[-1].rstrip(')')}"
+        elif error.validator == "oneOf":
+            message = f"{error.instance!r} is not a valid value here"
+        errors.append(f"{place(document, error.absolute_path)}: {message}")
+    return errors
+
+
+def normalise(section, item):
+    """The file's item as model values: absent fields filled, nulls as the model stores them."""
+    defaults = SECTIONS[section][2]
+    values = {name: item.get(name, default) for name, default in defaults.items()}
+    for name, value in values.items():
+        if value is None and name in NULLABLE:
+            values[name] = ""
+    if section == "sources":
+        if values["isbn"] and isbn_numbers.is_valid(values["isbn"]):
+            values["isbn"] = isbn_numbers.compact(values["isbn"])
+        if values["accessed"] == "":
+            values["accessed"] = None
+    return values
+
+
+def semantic_errors(document):
+    errors = []
+    known = {}
+    for section, (model, ident_field, _) in SECTIONS.items():
+        seen = set()
+        for index, item in enumerate(document.get(section, [])):
+            ident = item[ident_field]
+            if ident in seen:
+                errors.append(f"{section}[{index}] {ident!r}, field {ident_field}: duplicate {ident_field} {ident!r}")
+            seen.add(ident)
+        in_database = set(model.objects.values_list(ident_field, flat=True))
+        known[section] = seen | in_database
+
+    def check(section, index, item):
+        where = f"{section}[{index}] {item[SECTIONS[section][1]]!r}"
+        for name in DATE_FIELDS:
+            if item.get(name):
+                try:
+                    parse_date(item[name])
+                except ValidationError as error:
+                    errors.append(f"{where}, field {name}: {error.messages[0]}")
+        for start, end in (("start", "end"), ("born", "died"), ("date", "end")):
+            if item.get(start) and item.get(end):
+                try:
+                    if parse_date(item[end]).latest < parse_date(item[start]).earliest:
+                        errors.append(f"{where}, field {end}: {item[end]!r} is before {start} {item[start]!r}")
+                except ValidationError:
+                    pass  # reported above
+        if section == "sources" and item.get("isbn") and not isbn_numbers.is_valid(item["isbn"]):
+            errors.append(f"{where}, field isbn: {item['isbn']!r} is not a valid ISBN (check digit or length)")
+        if section == "sources" and item.get("url") and not item["url"].lower().startswith(("http://", "https://")):
+            errors.append(f"{where}, field url: {item['url']!r} must be an http:// or https:// address")
+        if section == "sources" and item.get("accessed"):
+            try:
+                parse_date(item["accessed"])
+            except ValidationError as error:
+                errors.append(f"{where}, field accessed: {error.messages[0]}")
+        references = {
+            "previous": "periods",
+            "next": "periods",
+            "period": "periods",
+        }
+        for name, target in references.items():
+            if item.get(name) and section in ("periods", "events") and item[name] not in known[target]:
+                errors.append(f"{where}, field {name}: no period {item[name]!r} in the file or the database")
+        for name, target in (("topics", "topics"), ("related", "events")):
+            for slug in item.get(name, []) if section == "events" else []:
+                if slug not in known[target]:
+                    errors.append(f"{where}, field {name}: no {target[:-1]} {slug!r} in the file or the database")
+        for number, participant in enumerate(item.get("participants", [])):
+            if participant["figure"] not in known["figures"]:
+                errors.append(
+                    f"{where}, field participants[{number}].figure: "
+                    f"no figure {participant['figure']!r} in the file or the database"
+                )
+        for number, office in enumerate(item.get("offices", [])):
+            for name in ("start", "end"):
+                if office.get(name):
+                    try:
+                        parse_date(office[name])
+                    except ValidationError as error:
+                        errors.append(f"{where}, field offices[{number}].{name}: {error.messages[0]}")
+        if section in ("periods", "figures", "events"):
+            model = SECTIONS[section][0]
+            document_ = CitedDocument()
+            for name in model.cited_facts:
+                document_.render_fact(item.get(name) or "", name)
+            document_.render_body(item.get("body") or "")
+            errors.extend(f"{where}, field {problem}" for problem in document_.problems)
+            for use in document_.citations:
+                if use.key not in known["sources"]:
+                    errors.append(
+                        f"{where}, field {use.field}: citation [@{use.key}] names no source in the file or the database"
+                    )
+
+    for section in SECTIONS:
+        for index, item in enumerate(document.get(section, [])):
+            check(section, index, item)
+    return errors
+
+
+def validate_document(document):
+    """Raise ImportFailed listing every problem, or return when the document can be imported."""
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise ImportFailed([f"document: not a {FORMAT} document (the 'format' field must be {FORMAT!r})"])
+    if document.get("version") != VERSION:
+        raise ImportFailed(
+            [f"document: version {document.get('version')!r} is not supported; this site reads version {VERSION}"]
+        )
+    errors = schema_errors(document)
+    if not errors:
+        errors = semantic_errors(document)
+    if errors:
+        raise ImportFailed(errors)
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+def current_state(section, instance):
+    """The instance as comparable values: scalar fields plus its relations by slug."""
+    _model, _, defaults = SECTIONS[section]
+    state = {name: getattr(instance, name) for name in defaults}
+    state.update(relations_of(section, instance))
+    return state
+
+
+def relations_of(section, instance):
+    if section == "periods":
+        return {
+            "previous": instance.previous.slug if instance.previous_id else "",
+            "next": instance.next.slug if instance.next_id else "",
+        }
+    if section == "figures":
+        return {
+            "offices": [
+                {"title": o.title, "organisation": o.organisation, "start": o.start, "end": o.end}
+                for o in instance.offices.all()
+            ]
+        }
+    if section == "events":
+        return {
+            "period": instance.period.slug if instance.period_id else "",
+            "topics": sorted(instance.topics.values_list("slug", flat=True)),
+            "participants": [
+                {"figure": p.figure.slug, "role": p.role}
+                for p in instance.participations.select_related("figure").order_by("order", "id")
+            ],
+            "related": sorted(instance.related.values_list("slug", flat=True)),
+        }
+    return {}
+
+
+def wanted_state(section, item):
+    state = normalise(section, item)
+    if section == "periods":
+        state.update(previous=item.get("previous") or "", next=item.get("next") or "")
+    elif section == "figures":
+        state["offices"] = [
+            {
+                "title": o["title"],
+                "organisation": o.get("organisation", ""),
+                "start": o.get("start") or "",
+                "end": o.get("end") or "",
+            }
+            for o in item.get("offices", [])
+        ]
+    elif section == "events":
+        state.update(
+            period=item.get("period") or "",
+            topics=sorted(item.get("topics", [])),
+            participants=[{"figure": p["figure"], "role": p.get("role", "")} for p in item.get("participants", [])],
+            related=sorted(item.get("related", [])),
+        )
+    return state
+
+
+def apply_state(section, instance, state):
+    """Write the wanted state onto a saved instance's relations (history is recorded by the caller)."""
+    if section == "periods":
+        instance.previous = Period.objects.filter(slug=state["previous"]).first()
+        instance.next = Period.objects.filter(slug=state["next"]).first()
+        instance.save()
+    elif section == "figures":
+        for office in instance.offices.all():
+            office._change_reason = instance._change_reason
+            office.delete()
+        for values in state["offices"]:
+            office = Office(figure=instance, **values)
+            office._change_reason = instance._change_reason
+            office.save()
+    elif section == "events":
+        instance.period = Period.objects.filter(slug=state["period"]).first()
+        instance.save()
+        instance.topics.set(Topic.objects.filter(slug__in=state["topics"]))
+        instance.related.set(Event.objects.filter(slug__in=state["related"]))
+        instance.participations.all().delete()
+        figures = Figure.objects.in_bulk([p["figure"] for p in state["participants"]], field_name="slug")
+        Participation.objects.bulk_create(
+            Participation(event=instance, figure=figures[p["figure"]], role=p["role"], order=order)
+            for order, p in enumerate(state["participants"])
+        )
+
+
+SCALAR_ORDER = ["sources", "topics", "periods", "figures", "events"]
+
+
+def import_document(document, *, source_name, user=None, dry_run=False):
+    """Validate, then write the document in one transaction. Returns an ImportReport."""
+    validate_document(document)
+    report = ImportReport()
+    reason = f"Imported from {source_name}"
+    try:
+        with transaction.atomic():
+            plans = []
+            for section in SCALAR_ORDER:
+                model, ident_field, defaults = SECTIONS[section]
+                existing = model.objects.in_bulk(
+                    [item[ident_field] for item in document.get(section, [])], field_name=ident_field
+                )
+                for item in document.get(section, []):
+                    ident = item[ident_field]
+                    instance = existing.get(ident)
+                    wanted = wanted_state(section, item)
+                    if instance is None:
+                        instance = model(**{ident_field: ident})
+                        changed = list(wanted)
+                    else:
+                        have = current_state(section, instance)
+                        changed = [name for name in wanted if have.get(name) != wanted[name]]
+                        if not changed:
+                            report.unchanged.append((section, ident))
+                            continue
+                    plans.append((section, instance, wanted, changed))
+                    # Scalars first, so every item exists before relations point at it.
+                    for name in defaults:
+                        setattr(instance, name, wanted[name])
+                    instance.skip_history_when_saving = True
+                    instance.save()
+            for section, instance, wanted, changed in plans:
+                created = instance._state.adding or changed == list(wanted)
+                ident = getattr(instance, SECTIONS[section][1])
+                with one_revision(instance, user=user, reason=reason, created=created):
+                    apply_state(section, instance, wanted)
+                if created:
+                    report.created.append((section, ident))
+                else:
+                    report.updated.append((section, ident, changed))
+            if dry_run:
+                raise Rollback
+    except Rollback:
+        pass
+    return report
+
+
+# --- exporting -------------------------------------------------------------------------------
+
+
+def export_document():
+    document = {"format": FORMAT, "version": VERSION}
+    document["periods"] = [
+        export_item("periods", p)
+        for p in Period.objects.select_related("previous", "next").order_by("start_earliest", "slug")
+    ]
+    document["topics"] = [export_item("topics", t) for t in Topic.objects.order_by("slug")]
+    document["sources"] = [export_item("sources", s) for s in Source.objects.order_by("key")]
+    document["figures"] = [
+        export_item("figures", f) for f in Figure.objects.prefetch_related("offices").order_by("slug")
+    ]
+    document["events"] = [
+        export_item("events", e)
+        for e in Event.objects.select_related("period")
+        .prefetch_related("topics", "related", "participations__figure")
+        .order_by("date_earliest", "date_latest", "slug")
+    ]
+    return document
+
+
+def export_item(section, instance):
+    _model, ident_field, _defaults = SECTIONS[section]
+    state = current_state(section, instance)
+    item = {ident_field: getattr(instance, ident_field)}
+    for name, value in state.items():
+        if name in NULLABLE and value == "":
+            value = None
+        item[name] = value
+    if section == "sources":
+        item["isbn"] = isbn_numbers.format(instance.isbn) if instance.isbn else ""
+        item["accessed"] = instance.accessed.isoformat() if instance.accessed else None
+    if section == "figures":
+        item["offices"] = [
+            {name: (value or None) if name in NULLABLE else value for name, value in office.items()}
+            for office in item["offices"]
+        ]
+    return item

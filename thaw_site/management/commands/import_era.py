@@ -1,0 +1,53 @@
+"""Import a thaw-era document.
+
+    python manage.py import_era events/fixtures/thaw_era.json
+    python manage.py import_era FILE --dry-run --as-user editor
+
+The whole file is validated first; any problem stops the import with every
+problem listed (section, item, field), exit status 1, and nothing written.
+"""
+
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from thaw_site.interchange import MAX_ERRORS, ImportFailed, import_document, read_document
+
+
+class Command(BaseCommand):
+    help = "Import periods, topics, sources, figures and events from a thaw-era JSON file."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="Path of the thaw-era JSON document.")
+        parser.add_argument("--dry-run", action="store_true", help="Validate and report, then write nothing.")
+        parser.add_argument("--as-user", metavar="USERNAME", help="Record this user as the author of the history rows.")
+
+    def handle(self, *args, file, dry_run, as_user, **options):
+        user = None
+        if as_user:
+            try:
+                user = get_user_model().objects.get(username=as_user)
+            except get_user_model().DoesNotExist:
+                raise CommandError(f"--as-user: no user named {as_user!r}") from None
+        try:
+            document = read_document(file)
+            report = import_document(document, source_name=Path(file).name, user=user, dry_run=dry_run)
+        except ImportFailed as failure:
+            for error in failure.errors[:MAX_ERRORS]:
+                self.stderr.write(f"error: {error}")
+            if len(failure.errors) > MAX_ERRORS:
+                self.stderr.write(f"… and {len(failure.errors) - MAX_ERRORS} more")
+            raise CommandError(f"{file}: {failure}") from None
+        if dry_run or options["verbosity"] > 1:
+            for section, ident in report.created:
+                self.stdout.write(f"created    {section} {ident}")
+            for section, ident, fields in report.updated:
+                self.stdout.write(f"updated    {section} {ident}: {', '.join(fields)}")
+            for section, ident in report.unchanged:
+                self.stdout.write(f"unchanged  {section} {ident}")
+        counts = report.counts()
+        prefix = "Dry run, nothing written: would have " if dry_run else ""
+        self.stdout.write(
+            f"{prefix}created {counts['created']}, updated {counts['updated']}, unchanged {counts['unchanged']}."
+        )

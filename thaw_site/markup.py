@@ -1,0 +1,219 @@
+"""Narrative markup: Markdown with Pandoc citations and "citation needed" flags.
+
+Bodies are CommonMark rendered by markdown-it-py with raw HTML off (it is
+escaped, never passed through) and images off. Links keep only http(s),
+mailto and relative targets; any other scheme is shown as plain text.
+
+Inside a body:
+    [@key]                      a citation of the Source with that key
+    [@key, p. 45]               ... with a locator
+    [@key1; @key2, pp. 3–5]     a group citing several sources
+    [citation needed]           a flag on the claim just before it
+    [citation needed: 2010-05]  ... with the month it was flagged (EDTF)
+
+Numbering follows Wikipedia's named references: each source gets one number,
+in order of first appearance, and each place that cites it gets a letter
+(a, b, c) so the references list can link back to every use.
+
+Fragments that start like a citation or a flag but do not parse are kept as
+text and reported in `CitedDocument.problems`, so editors and importers can
+be told exactly which fragment is wrong.
+"""
+
+import re
+from dataclasses import dataclass, field
+from html import escape
+
+from django.core.exceptions import ValidationError
+from markdown_it import MarkdownIt
+
+from .dates import format_date, parse_date
+
+KEY = r"[A-Za-z0-9_](?:[A-Za-z0-9_.:/-]*[A-Za-z0-9_])?"
+CITE_ITEM = re.compile(rf"^\s*@(?P<key>{KEY})\s*(?:,\s*(?P<locator>[^;@\[\]]*?))?\s*$")
+FLAG = re.compile(r"^citation needed(?::\s*(?P<flagged>\d{4}-\d{2}))?$", re.IGNORECASE)
+FLAG_START = re.compile(r"^citation\s+needed", re.IGNORECASE)
+ANY_MARKER = re.compile(r"\[(?:@|citation\s+needed)[^\]]*\]", re.IGNORECASE)
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
+SAFE_SCHEMES = {"http", "https", "mailto"}
+SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
+CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f]+")
+
+
+@dataclass(frozen=True)
+class CitationUse:
+    key: str
+    locator: str
+    number: int
+    letter: str
+    position: int
+    field: str
+
+    @property
+    def anchor(self):
+        return f"cite-ref-{self.number}-{self.letter}"
+
+
+@dataclass(frozen=True)
+class FlagUse:
+    flagged: str
+    sentence: str
+    position: int
+    field: str
+
+
+@dataclass
+class CitedDocument:
+    """Renders the cited fields of one item so they share one set of numbers."""
+
+    numbers: dict = field(default_factory=dict)
+    citations: list = field(default_factory=list)
+    flags: list = field(default_factory=list)
+    problems: list = field(default_factory=list)
+
+    def render_body(self, text, field_name="body"):
+        if not text:
+            return ""
+        env = {"document": self, "field": field_name}
+        return _markdown.render(text, env)
+
+    def render_fact(self, text, field_name):
+        """A structured fact's citation: exactly one citation group or one flag, rendered inline."""
+        text = (text or "").strip()
+        if not text:
+            return ""
+        match = re.fullmatch(r"\[([^\[\]]*)\]", text)
+        if not match:
+            self.problems.append(
+                f"{field_name}: {text!r} must be one citation such as [@key, p. 4] or [citation needed]"
+            )
+            return ""
+        env = {"document": self, "field": field_name}
+        return _markdown.renderInline(text, env)
+
+    @property
+    def keys(self):
+        return set(self.numbers)
+
+    def _use(self, key, locator, field_name):
+        number = self.numbers.setdefault(key, len(self.numbers) + 1)
+        earlier = sum(1 for use in self.citations if use.number == number)
+        use = CitationUse(key, locator, number, letter_for(earlier), len(self.citations) + len(self.flags), field_name)
+        self.citations.append(use)
+        return use
+
+    def _flag(self, flagged, sentence, field_name):
+        flag = FlagUse(flagged, sentence, len(self.citations) + len(self.flags), field_name)
+        self.flags.append(flag)
+        return flag
+
+
+def letter_for(index):
+    """0 -> a, 25 -> z, 26 -> aa: the back-link labels of a repeated reference."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("a") + remainder) + letters
+    return letters
+
+
+def parse_group(content):
+    """'@a; @b, p. 4' -> [('a', ''), ('b', 'p. 4')], or None when malformed."""
+    items = []
+    for part in content.split(";"):
+        match = CITE_ITEM.match(part)
+        if not match:
+            return None
+        items.append((match["key"], (match["locator"] or "").strip()))
+    return items
+
+
+def sentence_before(text):
+    """The sentence a flag follows: the last sentence of the text before it, markers removed."""
+    plain = ANY_MARKER.sub("", text).strip()
+    pieces = [piece for piece in SENTENCE_BREAK.split(plain) if piece.strip()]
+    return pieces[-1].strip() if pieces else ""
+
+
+def _citation_rule(state, silent):
+    if state.src[state.pos] != "[":
+        return False
+    end = state.src.find("]", state.pos + 1)
+    content = state.src[state.pos + 1 : end] if end != -1 else state.src[state.pos + 1 :]
+    starts_like_citation = content.lstrip().startswith("@")
+    starts_like_flag = bool(FLAG_START.match(content.strip()))
+    if not (starts_like_citation or starts_like_flag):
+        return False
+    document = state.env["document"]
+    fragment = state.src[state.pos : end + 1] if end != -1 else state.src[state.pos : state.pos + 80]
+    problem = None
+    if end == -1 or "[" in content:
+        problem = f"unclosed or nested citation {fragment!r}"
+    elif starts_like_citation:
+        items = parse_group(content)
+        if items is None:
+            problem = f"malformed citation {fragment!r}"
+    else:
+        match = FLAG.match(content.strip())
+        flagged = match["flagged"] or "" if match else ""
+        if match is None or (flagged and not is_month(flagged)):
+            problem = f"malformed flag {fragment!r} (write [citation needed] or [citation needed: 2010-05])"
+    if problem:
+        if not silent:
+            document.problems.append(f"{state.env['field']}: {problem}")
+        return False
+    if not silent:
+        if starts_like_citation:
+            token = state.push("citation", "", 0)
+            token.meta = {"uses": [document._use(key, locator, state.env["field"]) for key, locator in items]}
+        else:
+            token = state.push("citation_needed", "", 0)
+            token.meta = {"flag": document._flag(flagged, sentence_before(state.src[: state.pos]), state.env["field"])}
+    state.pos = end + 1
+    return True
+
+
+def is_month(text):
+    try:
+        return parse_date(text).precision == "month"
+    except ValidationError:
+        return False
+
+
+def _render_citation(self, tokens, idx, options, env):
+    return "".join(
+        f'<sup class="reference" id="{use.anchor}"><a href="#cite-note-{use.number}" '
+        f'aria-label="Reference {use.number}">[{use.number}]</a></sup>'
+        for use in tokens[idx].meta["uses"]
+    )
+
+
+def _render_citation_needed(self, tokens, idx, options, env):
+    flag = tokens[idx].meta["flag"]
+    dated = ""
+    if flag.flagged:
+        dated = (
+            f'<span class="flag-date">, flagged <time datetime="{escape(flag.flagged)}">'
+            f"{escape(format_date(flag.flagged))}</time></span>"
+        )
+    return f'<sup class="citation-needed">[<i>citation needed</i>{dated}]</sup>'
+
+
+def is_safe_link(url):
+    cleaned = CONTROL_OR_SPACE.sub("", url)
+    scheme = SCHEME.match(cleaned)
+    return scheme is None or scheme.group(1).lower() in SAFE_SCHEMES
+
+
+def _build_markdown():
+    md = MarkdownIt("commonmark", {"html": False})
+    md.disable("image")
+    md.validateLink = is_safe_link
+    md.inline.ruler.before("link", "citation", _citation_rule)
+    md.add_render_rule("citation", _render_citation)
+    md.add_render_rule("citation_needed", _render_citation_needed)
+    return md
+
+
+_markdown = _build_markdown()

@@ -1,0 +1,70 @@
+"""What every editorial item shares: a status, and QuerySets that honour it.
+
+Only published items are public. Every public view reads through
+`Model.objects.published()`.
+"""
+
+from django.db import models
+from django.utils import timezone
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    PUBLISHED = "published", "Published"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+
+class NaturalKeyManager(models.Manager):
+    def get_by_natural_key(self, key):
+        return self.get(**{self.model.natural_key_field: key})
+
+
+class Publishable(models.Model):
+    """An editorial item, identified outside the database by its slug (or key)."""
+
+    natural_key_field = "slug"
+
+    status = models.CharField(
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
+        help_text="Only published items appear on the public site.",
+    )
+    published_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the item was last published."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = NaturalKeyManager.from_queryset(PublishableQuerySet)()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return getattr(self, "name", None) or getattr(self, "title", None) or self.natural_key()[0]
+
+    def save(self, *args, **kwargs):
+        if self.is_published and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def natural_key(self):
+        return (getattr(self, self.natural_key_field),)
+
+    @property
+    def is_published(self):
+        return self.status == Status.PUBLISHED
+
+
+class PublishedOnlyMixin:
+    """For public views: only published items exist; everything else is a 404."""
+
+    def get_queryset(self):
+        return self.model.objects.published()

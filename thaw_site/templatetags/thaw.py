@@ -1,0 +1,11 @@
+from django import template
+
+from thaw_site.dates import format_date
+
+register = template.Library()
+
+
+@register.filter
+def edtf(value):
+    """'1956-02-25' -> '25 February 1956', '1955~' -> 'c. 1955'."""
+    return format_date(value)
