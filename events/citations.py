@@ -4,12 +4,9 @@ Kept in step with every save of a cited item (see EventsConfig.ready), so
 "cited by", the unsourced-statements list and coverage are queries.
 """
 
-from dataclasses import dataclass
-
 from django.db import transaction
 
 from thaw_site.dates import parse_date
-from thaw_site.markup import letter_for
 
 from .models import Citation, CitationNeeded, Source
 
@@ -52,26 +49,3 @@ def reindex_on_save(sender, instance, raw=False, **kwargs):
     # the revision's closing signal reindexes it once, with its final text.
     if not raw and not hasattr(instance, "skip_history_when_saving"):
         reindex_item(instance)
-
-
-@dataclass(frozen=True)
-class Reference:
-    """One numbered entry of an item's references list, with a back-link per use."""
-
-    number: int
-    source: Source
-    uses: tuple  # of (anchor, letter, locator)
-
-    @property
-    def public(self):
-        return self.source.is_published
-
-
-def references_for(item):
-    """The item's references list, numbered as its text is, in one query."""
-    grouped = {}
-    rows = Citation.objects.of_item(item).select_related("source").order_by("position")
-    for row in rows:
-        letter = letter_for(len(grouped.setdefault(row.number, (row.source, []))[1]))
-        grouped[row.number][1].append((f"cite-ref-{row.number}-{letter}", letter, row.locator))
-    return [Reference(number, source, tuple(uses)) for number, (source, uses) in sorted(grouped.items())]

@@ -9,7 +9,7 @@ from stdnum import isbn as isbn_numbers
 
 from thaw_site.citing import FACT_HELP, CitedItem
 from thaw_site.dates import date_range, format_date, open_range, parse_date, span_in_words, validate_edtf
-from thaw_site.publishing import NaturalKeyManager, Publishable, PublishableQuerySet
+from thaw_site.publishing import NaturalKeyManager, Publishable, PublishableQuerySet, Snapshot
 
 SLUG_HELP = "Lowercase words joined by hyphens; part of the page's address."
 EDTF_HELP = "EDTF: 1956, 1956-02, 1956-02-25, or with ~ (approximate), ? (uncertain), % (both)."
@@ -53,6 +53,18 @@ class Period(CitedItem):
     def span(self):
         return span_in_words(self.start, self.end)
 
+    def snapshot(self):
+        neighbours = [
+            (name, "period", getattr(self, name).slug) for name in ("previous", "next") if getattr(self, name)
+        ]
+        return self.cited_snapshot(
+            title=self.name,
+            sort_start=self.start_earliest,
+            sort_end=self.end_latest,
+            data={"name": self.name, "start": self.start, "end": self.end, "span": self.span},
+            links=[(relation, kind, slug, "") for relation, kind, slug in neighbours],
+        )
+
 
 class Topic(Publishable):
     slug = models.SlugField(max_length=100, unique=True, help_text=SLUG_HELP)
@@ -66,6 +78,14 @@ class Topic(Publishable):
 
     def get_absolute_url(self):
         return reverse("events:topic", args=[self.slug])
+
+    def snapshot(self):
+        return Snapshot(
+            title=self.name,
+            summary=self.description,
+            data={"name": self.name, "description": self.description},
+            search_text=f"{self.name} {self.description}",
+        )
 
 
 class SourceKind(models.TextChoices):
@@ -144,6 +164,21 @@ class Source(Publishable):
     def author_line(self):
         return "; ".join(self.authors)
 
+    def snapshot(self):
+        fields = ["key", "kind", "authors", "title", "publisher", "place", "year", "url"]
+        data = {name: getattr(self, name) for name in fields}
+        data.update(
+            isbn=self.isbn_hyphenated,
+            accessed=self.accessed.isoformat() if self.accessed else None,
+            author_line=self.author_line,
+        )
+        return Snapshot(
+            title=self.title,
+            summary=self.author_line,
+            data=data,
+            search_text=" ".join([self.title, *self.authors, self.publisher]),
+        )
+
 
 class Participation(models.Model):
     event = models.ForeignKey("Event", on_delete=models.CASCADE, related_name="participations")
@@ -207,6 +242,21 @@ class Event(CitedItem):
     @property
     def year(self):
         return parse_date(self.date).year
+
+    def snapshot(self):
+        links = [("period", "period", self.period.slug, "")] if self.period else []
+        links += [("topic", "topic", topic.slug, "") for topic in self.topics.order_by("name")]
+        links += [
+            ("participant", "figure", p.figure.slug, p.role) for p in self.participations.select_related("figure")
+        ]
+        links += [("related", "event", event.slug, "") for event in self.related.in_order()]
+        return self.cited_snapshot(
+            title=self.title,
+            sort_start=self.date_earliest,
+            sort_end=self.date_latest,
+            data={"title": self.title, "date": self.date, "end": self.end, "when": self.when, "place": self.place},
+            links=links,
+        )
 
 
 class CitationIndexQuerySet(models.QuerySet):

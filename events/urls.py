@@ -8,5 +8,5 @@ urlpatterns = [
     path("periods/<slug:slug>/", views.PeriodDetail.as_view(), name="period"),
     path("topics/<slug:slug>/", views.TopicDetail.as_view(), name="topic"),
     path("sources/", views.SourceList.as_view(), name="sources"),
-    path("sources/<slug:key>/", views.SourceDetail.as_view(), name="source"),
+    path("sources/<slug:slug>/", views.SourceDetail.as_view(), name="source"),
 ]

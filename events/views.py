@@ -1,79 +1,60 @@
-"""Public pages of the era. Every queryset goes through `.published()`."""
+"""Public pages of the era, built from live publications only."""
 
-from django.views.generic import DetailView, ListView
-
-from thaw_site.publishing import PublishedOnlyMixin
-
-from .citations import references_for
-from .models import Event, Period, Source, Topic
+from thaw_site.models import Kind
+from thaw_site.public import LiveDetailView, LiveListView, linking_here
 
 
-class CitedItemDetail(PublishedOnlyMixin, DetailView):
-    """An item page: its rendered text and the references list that goes with it."""
+class EventDetail(LiveDetailView):
+    kind = Kind.EVENT
+    template_name = "events/event_detail.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(references=references_for(self.object), **kwargs)
-
-
-class EventDetail(CitedItemDetail):
-    model = Event
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("period")
-
-    def get_context_data(self, **kwargs):
-        event = self.object
-        related = (event.related.published() | event.related_from.published()).distinct().in_order()
-        return super().get_context_data(
-            participations=event.participations.filter(figure__status="published").select_related("figure"),
-            topics=event.topics.published(),
-            related_events=related,
-            period=event.period if event.period and event.period.is_published else None,
-            **kwargs,
+        context = super().get_context_data(**kwargs)
+        outgoing = context["links"].get("related", [])
+        incoming = linking_here(self.object, "related", Kind.EVENT)
+        merged = {linked.target.slug: linked for linked in [*outgoing, *incoming]}
+        context["related_events"] = sorted(
+            (linked.target for linked in merged.values()), key=lambda p: (p.sort_start, p.sort_end, p.slug)
         )
+        return context
 
 
-class PeriodDetail(CitedItemDetail):
-    model = Period
-
-    def get_context_data(self, **kwargs):
-        period = self.object
-        return super().get_context_data(
-            events=period.events.published().in_order(),
-            previous_period=Period.objects.published().filter(pk=period.previous_id).first(),
-            next_period=Period.objects.published().filter(pk=period.next_id).first(),
-            **kwargs,
-        )
-
-
-class TopicDetail(PublishedOnlyMixin, DetailView):
-    model = Topic
+class PeriodDetail(LiveDetailView):
+    kind = Kind.PERIOD
+    template_name = "events/period_detail.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(events=self.object.events.published().in_order(), **kwargs)
+        context = super().get_context_data(**kwargs)
+        context["events"] = [linked.target for linked in linking_here(self.object, "period", Kind.EVENT)]
+        return context
 
 
-class SourceList(PublishedOnlyMixin, ListView):
-    model = Source
+class TopicDetail(LiveDetailView):
+    kind = Kind.TOPIC
+    template_name = "events/topic_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["events"] = [linked.target for linked in linking_here(self.object, "topic", Kind.EVENT)]
+        return context
+
+
+class SourceList(LiveListView):
+    kind = Kind.SOURCE
+    ordering = ["summary", "title"]
+    template_name = "events/source_list.html"
     context_object_name = "sources"
 
 
-class SourceDetail(PublishedOnlyMixin, DetailView):
-    model = Source
-    slug_field = slug_url_kwarg = "key"
+class SourceDetail(LiveDetailView):
+    kind = Kind.SOURCE
+    template_name = "events/source_detail.html"
 
     def get_context_data(self, **kwargs):
-        citations = (
-            self.object.citations.published_items()
-            .select_related("event", "period", "figure")
-            .order_by("event__date_earliest", "period__start_earliest", "figure__name", "position")
-        )
-        return super().get_context_data(cited_by=group_by_item(citations), **kwargs)
-
-
-def group_by_item(citations):
-    """[(item, [locators…]), …] in the order given, one entry per citing item."""
-    grouped = {}
-    for citation in citations:
-        grouped.setdefault(citation.item, []).append(citation.locator)
-    return list(grouped.items())
+        context = super().get_context_data(**kwargs)
+        cited_by = {}
+        for kind in (Kind.PERIOD, Kind.EVENT, Kind.FIGURE):
+            for linked in linking_here(self.object, "cites", kind):
+                cited_by.setdefault(linked.target, []).append(linked.detail)
+        context["cited_by"] = list(cited_by.items())
+        return context

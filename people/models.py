@@ -44,6 +44,26 @@ class Figure(CitedItem):
     def lifespan(self):
         return span_in_words(self.born, self.died, only_start="born", only_end="died")
 
+    def snapshot(self):
+        offices = [
+            {"title": o.title, "organisation": o.organisation, "start": o.start, "end": o.end, "term": o.term}
+            for o in self.offices.all()
+        ]
+        return self.cited_snapshot(
+            title=self.name,
+            sort_start=self.born_earliest,
+            sort_end=None,
+            data={
+                "name": self.name,
+                "native_name": self.native_name,
+                "born": self.born,
+                "died": self.died,
+                "lifespan": self.lifespan,
+                "offices": offices,
+            },
+            links=[],
+        )
+
 
 class Office(models.Model):
     figure = models.ForeignKey(Figure, on_delete=models.CASCADE, related_name="offices")

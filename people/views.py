@@ -1,27 +1,21 @@
-"""Public pages of historical figures."""
+"""Public pages of historical figures, built from live publications only."""
 
-from django.views.generic import ListView
-
-from events.views import CitedItemDetail
-from thaw_site.publishing import PublishedOnlyMixin
-
-from .models import Figure
+from thaw_site.models import Kind
+from thaw_site.public import LiveDetailView, LiveListView, linking_here
 
 
-class FigureList(PublishedOnlyMixin, ListView):
-    model = Figure
+class FigureList(LiveListView):
+    kind = Kind.FIGURE
+    ordering = ["title"]
+    template_name = "people/figure_list.html"
     context_object_name = "figures"
 
 
-class FigureDetail(CitedItemDetail):
-    model = Figure
+class FigureDetail(LiveDetailView):
+    kind = Kind.FIGURE
+    template_name = "people/figure_detail.html"
 
     def get_context_data(self, **kwargs):
-        figure = self.object
-        return super().get_context_data(
-            offices=figure.offices.all(),
-            participations=figure.participations.filter(event__status="published")
-            .select_related("event")
-            .order_by("event__date_earliest", "event__slug"),
-            **kwargs,
-        )
+        context = super().get_context_data(**kwargs)
+        context["participations"] = linking_here(self.object, "participant", Kind.EVENT)
+        return context

@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from .dates import validate_edtf
-from .markup import CitedDocument
-from .publishing import Publishable
+from .markup import ANY_MARKER, CitedDocument
+from .publishing import Publishable, Snapshot
 
 FACT_HELP = "One citation for this fact, e.g. [@key, p. 12], or [citation needed: 2026-11]."
 
@@ -65,3 +65,24 @@ class CitedItem(Publishable):
     def save(self, *args, **kwargs):
         self.citation_document, self.rendered = self.cite()
         super().save(*args, **kwargs)
+
+    def cited_snapshot(self, *, title, sort_start, sort_end, data, links):
+        """A Snapshot of this item with its rendered text, references, flags and citation links."""
+        document, rendered = self.cite()
+        cites = [("cites", "source", use.key, use.locator) for use in document.citations]
+        return Snapshot(
+            title=title,
+            summary=self.summary,
+            sort_start=sort_start,
+            sort_end=sort_end,
+            data={
+                **data,
+                "summary": self.summary,
+                "rendered": rendered,
+                "references": document.references(),
+                "flags": [{"flagged": f.flagged, "sentence": f.sentence, "field": f.field} for f in document.flags],
+                "needs_citations_since": self.needs_citations_since,
+            },
+            search_text=" ".join([title, self.summary, ANY_MARKER.sub("", self.body)]),
+            links=[*links, *cites],
+        )

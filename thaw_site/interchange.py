@@ -10,6 +10,7 @@ one history row whose change reason names the file. Unchanged items are not
 touched. Field by field documentation: docs/interchange-format.md.
 """
 
+import datetime
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +25,9 @@ from people.models import Figure, Office
 
 from .dates import parse_date
 from .markup import CitedDocument
+from .publishing import Status
 from .revisions import one_revision
+from .services import make_live, take_down
 
 FORMAT, VERSION = "thaw-era", 1
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "thaw-era-1.schema.json").read_text())
@@ -133,7 +136,10 @@ def read_document(path):
         raise ImportFailed([f"{path}: cannot read the file ({error.strerror})"]) from None
     if size > MAX_BYTES:
         raise ImportFailed([f"{path}: the file is {size:,} bytes; the limit is {MAX_BYTES:,}"])
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise ImportFailed([f"{path}: cannot read the file ({error.strerror})"]) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -146,6 +152,8 @@ def read_document(path):
         ) from None
     except RecursionError:
         raise ImportFailed([f"{path}: the JSON is nested too deeply"]) from None
+    except ValueError as error:  # e.g. an integer longer than Python's digit limit
+        raise ImportFailed([f"{path}: invalid JSON: {error}"]) from None
 
 
 def place(document, path):
@@ -188,9 +196,16 @@ def normalise(section, item):
     if section == "sources":
         if values["isbn"] and isbn_numbers.is_valid(values["isbn"]):
             values["isbn"] = isbn_numbers.compact(values["isbn"])
-        if values["accessed"] == "":
-            values["accessed"] = None
+        values["accessed"] = datetime.date.fromisoformat(values["accessed"]) if values["accessed"] else None
     return values
+
+
+def ends_before(start, end):
+    """True when both dates are valid and the end is wholly before the start (bad dates are reported apart)."""
+    try:
+        return bool(start and end) and parse_date(end).latest < parse_date(start).earliest
+    except ValidationError:
+        return False
 
 
 def semantic_errors(document):
@@ -215,12 +230,8 @@ def semantic_errors(document):
                 except ValidationError as error:
                     errors.append(f"{where}, field {name}: {error.messages[0]}")
         for start, end in (("start", "end"), ("born", "died"), ("date", "end")):
-            if item.get(start) and item.get(end):
-                try:
-                    if parse_date(item[end]).latest < parse_date(item[start]).earliest:
-                        errors.append(f"{where}, field {end}: {item[end]!r} is before {start} {item[start]!r}")
-                except ValidationError:
-                    pass  # reported above
+            if ends_before(item.get(start), item.get(end)):
+                errors.append(f"{where}, field {end}: {item[end]!r} is before {start} {item[start]!r}")
         if section == "sources" and item.get("isbn") and not isbn_numbers.is_valid(item["isbn"]):
             errors.append(f"{where}, field isbn: {item['isbn']!r} is not a valid ISBN (check digit or length)")
         if section == "sources" and item.get("url") and not item["url"].lower().startswith(("http://", "https://")):
@@ -248,6 +259,13 @@ def semantic_errors(document):
                     f"{where}, field participants[{number}].figure: "
                     f"no figure {participant['figure']!r} in the file or the database"
                 )
+        figures_seen = set()
+        for number, participant in enumerate(item.get("participants", [])):
+            if participant["figure"] in figures_seen:
+                errors.append(
+                    f"{where}, field participants[{number}].figure: {participant['figure']!r} is listed twice"
+                )
+            figures_seen.add(participant["figure"])
         for number, office in enumerate(item.get("offices", [])):
             for name in ("start", "end"):
                 if office.get(name):
@@ -255,6 +273,8 @@ def semantic_errors(document):
                         parse_date(office[name])
                     except ValidationError as error:
                         errors.append(f"{where}, field offices[{number}].{name}: {error.messages[0]}")
+            if ends_before(office.get("start"), office.get("end")):
+                errors.append(f"{where}, field offices[{number}].end: {office['end']!r} is before its start")
         if section in ("periods", "figures", "events"):
             model = SECTIONS[section][0]
             document_ = CitedDocument()
@@ -310,18 +330,18 @@ def relations_of(section, instance):
         return {
             "offices": [
                 {"title": o.title, "organisation": o.organisation, "start": o.start, "end": o.end}
-                for o in instance.offices.all()
+                for o in sorted(instance.offices.all(), key=lambda office: office.pk)
             ]
         }
     if section == "events":
         return {
             "period": instance.period.slug if instance.period_id else "",
-            "topics": sorted(instance.topics.values_list("slug", flat=True)),
+            "topics": sorted(topic.slug for topic in instance.topics.all()),
             "participants": [
                 {"figure": p.figure.slug, "role": p.role}
-                for p in instance.participations.select_related("figure").order_by("order", "id")
+                for p in sorted(instance.participations.all(), key=lambda p: (p.order, p.pk))
             ],
-            "related": sorted(instance.related.values_list("slug", flat=True)),
+            "related": sorted(event.slug for event in instance.related.all()),
         }
     return {}
 
@@ -359,10 +379,12 @@ def apply_state(section, instance, state):
     elif section == "figures":
         for office in instance.offices.all():
             office._change_reason = instance._change_reason
+            office._history_user = instance._history_user
             office.delete()
         for values in state["offices"]:
             office = Office(figure=instance, **values)
             office._change_reason = instance._change_reason
+            office._history_user = instance._history_user
             office.save()
     elif section == "events":
         instance.period = Period.objects.filter(slug=state["period"]).first()
@@ -378,6 +400,14 @@ def apply_state(section, instance, state):
 
 
 SCALAR_ORDER = ["sources", "topics", "periods", "figures", "events"]
+
+
+def go_live(instance, *, by, reason):
+    """Imports honour the status in the file: published goes live, withdrawn comes down."""
+    if instance.status == Status.PUBLISHED:
+        make_live(instance, by=by, note=reason)
+    elif instance.status == Status.WITHDRAWN:
+        take_down(instance)
 
 
 def import_document(document, *, source_name, user=None, dry_run=False):
@@ -397,7 +427,8 @@ def import_document(document, *, source_name, user=None, dry_run=False):
                     ident = item[ident_field]
                     instance = existing.get(ident)
                     wanted = wanted_state(section, item)
-                    if instance is None:
+                    created = instance is None
+                    if created:
                         instance = model(**{ident_field: ident})
                         changed = list(wanted)
                     else:
@@ -406,17 +437,17 @@ def import_document(document, *, source_name, user=None, dry_run=False):
                         if not changed:
                             report.unchanged.append((section, ident))
                             continue
-                    plans.append((section, instance, wanted, changed))
+                    plans.append((section, instance, wanted, changed, created))
                     # Scalars first, so every item exists before relations point at it.
                     for name in defaults:
                         setattr(instance, name, wanted[name])
                     instance.skip_history_when_saving = True
                     instance.save()
-            for section, instance, wanted, changed in plans:
-                created = instance._state.adding or changed == list(wanted)
+            for section, instance, wanted, changed, created in plans:
                 ident = getattr(instance, SECTIONS[section][1])
                 with one_revision(instance, user=user, reason=reason, created=created):
                     apply_state(section, instance, wanted)
+                go_live(instance, by=user, reason=reason)
                 if created:
                     report.created.append((section, ident))
                 else:

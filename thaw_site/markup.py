@@ -95,6 +95,14 @@ class CitedDocument:
     def keys(self):
         return set(self.numbers)
 
+    def references(self):
+        """The references list: one entry per source, numbered, with a back-link per use."""
+        entries = {}
+        for use in self.citations:
+            entry = entries.setdefault(use.number, {"number": use.number, "key": use.key, "uses": []})
+            entry["uses"].append({"anchor": use.anchor, "letter": use.letter, "locator": use.locator})
+        return [entries[number] for number in sorted(entries)]
+
     def _use(self, key, locator, field_name):
         number = self.numbers.setdefault(key, len(self.numbers) + 1)
         earlier = sum(1 for use in self.citations if use.number == number)

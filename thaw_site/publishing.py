@@ -4,6 +4,9 @@ Only published items are public. Every public view reads through
 `Model.objects.published()`.
 """
 
+import uuid
+from dataclasses import dataclass, field
+
 from django.db import models
 from django.utils import timezone
 
@@ -41,6 +44,12 @@ class Publishable(models.Model):
         null=True, blank=True, editable=False, help_text="When the item was last published."
     )
     updated_at = models.DateTimeField(auto_now=True)
+    uid = models.UUIDField(
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text="Stable identity across databases (dumps, restores); publications refer to it.",
+    )
 
     objects = NaturalKeyManager.from_queryset(PublishableQuerySet)()
 
@@ -63,8 +72,14 @@ class Publishable(models.Model):
         return self.status == Status.PUBLISHED
 
 
-class PublishedOnlyMixin:
-    """For public views: only published items exist; everything else is a 404."""
+@dataclass
+class Snapshot:
+    """What a publication freezes of an item: see thaw_site.models.Publication."""
 
-    def get_queryset(self):
-        return self.model.objects.published()
+    title: str
+    summary: str = ""
+    sort_start: object = None
+    sort_end: object = None
+    data: dict = field(default_factory=dict)
+    search_text: str = ""
+    links: list = field(default_factory=list)  # (relation, target kind, target slug, detail)

@@ -8,7 +8,7 @@ silences those and records a single row with the editor and the reason.
 
 from contextlib import contextmanager
 
-from django.db.models.signals import post_save
+from django.db.models.signals import post_save, pre_save
 
 
 @contextmanager
@@ -16,11 +16,11 @@ def one_revision(instance, *, user, reason, created):
     """Save `instance` and its relations inside the block; record one history row after it."""
     instance.skip_history_when_saving = True
     instance._change_reason = reason
+    instance._history_user = user
     try:
         yield instance
     finally:
         del instance.skip_history_when_saving
-    instance._history_user = user
     # The same signal a save() sends, so the history row (and the citation index) see the final state.
     post_save.send(
         sender=type(instance),
@@ -31,3 +31,14 @@ def one_revision(instance, *, user, reason, created):
         update_fields=None,
     )
     del instance._change_reason, instance._history_user
+
+
+def silence_history_for_raw_saves(sender, instance, raw=False, **kwargs):
+    """loaddata saves raw and then sets many-to-many relations, which simple-history would record as
+    anonymous changes: a restored object keeps the history it was dumped with and gains none."""
+    if raw and hasattr(sender._meta, "simple_history_manager_attribute"):
+        instance.skip_history_when_saving = True
+
+
+def connect_signals():
+    pre_save.connect(silence_history_for_raw_saves, dispatch_uid="silence-history-for-raw-saves")

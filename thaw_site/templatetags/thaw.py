@@ -9,3 +9,9 @@ register = template.Library()
 def edtf(value):
     """'1956-02-25' -> '25 February 1956', '1955~' -> 'c. 1955'."""
     return format_date(value)
+
+
+@register.filter
+def is_web_url(value):
+    """Only http(s) addresses become links, whatever reached the database."""
+    return isinstance(value, str) and value.lower().startswith(("http://", "https://"))

@@ -1,0 +1,109 @@
+"""What the public sees: publications, the frozen live versions of editorial items.
+
+Editors change the working copy of an item (the rows in events/ and people/)
+as often as they like; the public site never reads those rows. Publishing an
+item freezes its current revision into a Publication: its text rendered to
+HTML, its references numbered, its facts, and its links to other items by
+slug. The newest publication of an item is its live version (`is_live`);
+older ones stay, so every published revision has a permanent URL.
+Withdrawing an item takes its live version off the site and keeps the rest.
+
+Because public pages read only publications, a draft can't leak through
+them, the live version stays as it was until a reviewer publishes a change,
+and a page costs a few indexed queries however large the archive grows.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+
+class Kind(models.TextChoices):
+    PERIOD = "period", "Period"
+    TOPIC = "topic", "Topic"
+    SOURCE = "source", "Source"
+    EVENT = "event", "Event"
+    FIGURE = "figure", "Figure"
+
+
+URL_NAMES = {
+    Kind.PERIOD: "events:period",
+    Kind.TOPIC: "events:topic",
+    Kind.SOURCE: "events:source",
+    Kind.EVENT: "events:event",
+    Kind.FIGURE: "people:figure",
+}
+
+
+class PublicationQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(is_live=True)
+
+    def of_kind(self, kind):
+        return self.filter(kind=kind)
+
+    def linking_to(self, relation, target_kind, target_slug):
+        return self.filter(links__relation=relation, links__target_kind=target_kind, links__target_slug=target_slug)
+
+    def in_order(self):
+        return self.order_by("sort_start", "sort_end", "slug")
+
+
+class Publication(models.Model):
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    item_uid = models.UUIDField(help_text="The uid of the working copy this was published from.")
+    revision_id = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="The history row (revision) that was published."
+    )
+    slug = models.CharField(max_length=100)
+    title = models.CharField(max_length=500)
+    summary = models.TextField(blank=True)
+    sort_start = models.DateField(null=True, blank=True)
+    sort_end = models.DateField(null=True, blank=True)
+    data = models.JSONField(default=dict, help_text="Everything the page shows, frozen at publication.")
+    search_text = models.TextField(blank=True, help_text="Plain text of the item, for search.")
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(max_length=300, blank=True, help_text="The edit summary of the published revision.")
+    is_live = models.BooleanField(default=True)
+
+    objects = PublicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "slug"], condition=Q(is_live=True), name="one_live_per_slug"),
+            models.UniqueConstraint(fields=["kind", "item_uid"], condition=Q(is_live=True), name="one_live_per_item"),
+        ]
+        indexes = [
+            models.Index(fields=["kind", "is_live", "sort_start", "sort_end", "slug"], name="publication_in_order"),
+            models.Index(fields=["kind", "item_uid", "published_at"], name="publication_history"),
+            models.Index(fields=["is_live", "published_at"], name="publication_recent"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.slug} published {self.published_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        return reverse(URL_NAMES[self.kind], args=[self.slug])
+
+
+class PublishedLink(models.Model):
+    """A link from one publication to another item, by kind and slug, as it was when published."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="links")
+    relation = models.CharField(max_length=20, help_text="period, topic, participant, related, previous, next, cites")
+    target_kind = models.CharField(max_length=10, choices=Kind.choices)
+    target_slug = models.CharField(max_length=100)
+    detail = models.CharField(max_length=300, blank=True, help_text="A participant's role, or a citation's locator.")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        indexes = [models.Index(fields=["relation", "target_kind", "target_slug"], name="link_target")]
+
+    def __str__(self):
+        return f"{self.publication.slug} {self.relation} {self.target_kind} {self.target_slug}"

@@ -1,0 +1,92 @@
+"""The public side: pages built only from live publications (see thaw_site.models)."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.http import Http404
+from django.views.generic import DetailView, ListView
+
+from .models import Kind, Publication, PublishedLink
+
+
+@dataclass(frozen=True)
+class Linked:
+    """A link shown on a page: the live publication it points at, and the link's detail (role, locator)."""
+
+    target: Publication
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Reference:
+    number: int
+    source: Publication | None  # None when the source has no live version
+    uses: list
+
+
+def live_targets(links):
+    """{(kind, slug): live Publication} for the targets of these links, in one query."""
+    slugs = {link.target_slug for link in links}
+    if not slugs:
+        return {}
+    wanted = {(link.target_kind, link.target_slug) for link in links}
+    found = Publication.objects.live().filter(slug__in=slugs).defer("data", "search_text")
+    return {(p.kind, p.slug): p for p in found if (p.kind, p.slug) in wanted}
+
+
+def resolve(publication):
+    """The publication's links grouped by relation (only those whose target is live), and its references."""
+    links = list(publication.links.all())
+    targets = live_targets(links)
+    grouped = defaultdict(list)
+    for link in links:
+        target = targets.get((link.target_kind, link.target_slug))
+        if target is not None and link.relation != "cites":
+            grouped[link.relation].append(Linked(target, link.detail))
+    references = [
+        Reference(entry["number"], targets.get((Kind.SOURCE, entry["key"])), entry["uses"])
+        for entry in publication.data.get("references", [])
+    ]
+    return grouped, references
+
+
+def linking_here(publication, relation, from_kind):
+    """Live publications of `from_kind` that link to this one by `relation`, with the link's detail, in order."""
+    rows = (
+        PublishedLink.objects.filter(
+            relation=relation,
+            target_kind=publication.kind,
+            target_slug=publication.slug,
+            publication__is_live=True,
+            publication__kind=from_kind,
+        )
+        .select_related("publication")
+        .defer("publication__data", "publication__search_text")
+        .order_by("publication__sort_start", "publication__sort_end", "publication__slug", "position")
+    )
+    return [Linked(row.publication, row.detail) for row in rows]
+
+
+class LiveDetailView(DetailView):
+    """An item page from its live publication; anything without one is a 404."""
+
+    kind = None
+    context_object_name = "item"
+
+    def get_object(self, queryset=None):
+        publication = Publication.objects.live().filter(kind=self.kind, slug=self.kwargs["slug"]).first()
+        if publication is None:
+            raise Http404(f"No published {self.kind} here.")
+        return publication
+
+    def get_context_data(self, **kwargs):
+        links, references = resolve(self.object)
+        return super().get_context_data(data=self.object.data, links=links, references=references, **kwargs)
+
+
+class LiveListView(ListView):
+    kind = None
+    ordering = ["title"]
+
+    def get_queryset(self):
+        return Publication.objects.live().of_kind(self.kind).defer("search_text").order_by(*self.ordering)
