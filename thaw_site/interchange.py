@@ -128,6 +128,20 @@ class ImportReport:
 # --- reading and validating -------------------------------------------------------------
 
 
+class RepeatedKey(ValueError):
+    pass
+
+
+def refuse_repeated_keys(pairs):
+    """json keeps the last of two equal keys silently; a repeated field is a mistake worth naming."""
+    result = {}
+    for key, value in pairs:
+        if key in result:
+            raise RepeatedKey(key)
+        result[key] = value
+    return result
+
+
 def read_document(path):
     path = Path(path)
     try:
@@ -145,7 +159,9 @@ def read_document(path):
     except UnicodeDecodeError as error:
         raise ImportFailed([f"{path}: not UTF-8 (byte {error.start} is {raw[error.start]:#04x})"]) from None
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=refuse_repeated_keys)
+    except RepeatedKey as error:
+        raise ImportFailed([f"{path}: the field {error.args[0]!r} appears twice in one object"]) from None
     except json.JSONDecodeError as error:
         raise ImportFailed(
             [f"{path}: invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}"]
