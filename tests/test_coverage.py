@@ -3,7 +3,7 @@
 import pytest
 
 from events.models import Event, Source
-from thaw_site.markup import CitedDocument, coverage_share
+from thaw_site.markup import CitedDocument, coverage_in_words, coverage_share
 from thaw_site.models import Publication
 from thaw_site.services import make_live
 
@@ -92,3 +92,9 @@ def test_coverage_is_stored_on_save_and_frozen_into_the_publication():
     assert Event.objects.get(pk=event.pk).rendered["coverage"] == {"sentences": 1, "cited": 1, "flagged": 0}
     frozen = Publication.objects.get(pk=publication.pk).data["rendered"]["coverage"]
     assert frozen == {"sentences": 3, "cited": 1, "flagged": 1}
+
+
+def test_coverage_in_words_for_editors():
+    assert coverage_in_words({"sentences": 7, "cited": 4, "flagged": 1}) == "57% (4 of 7 sentences cited)"
+    assert coverage_in_words({"sentences": 0, "cited": 0, "flagged": 0}) == "—"
+    assert coverage_in_words(None) == "—"

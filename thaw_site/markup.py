@@ -188,6 +188,14 @@ def coverage_share(coverage):
     return coverage["cited"] / coverage["sentences"]
 
 
+def coverage_in_words(coverage):
+    """'57% (4 of 7 sentences cited)' for editors' lists and forms; '—' when there is nothing to count."""
+    share = coverage_share(coverage)
+    if share is None:
+        return "—"
+    return f"{share:.0%} ({coverage['cited']} of {coverage['sentences']} sentences cited)"
+
+
 def ends_sentence(text, match):
     """Whether a full stop (or ! or ?) at `match` ends a sentence: not after an initial or a known abbreviation."""
     if not match.group().startswith(".") or len(match.group()) > 1:
