@@ -22,6 +22,7 @@ from thaw_site.models import Kind, Publication, PublishedLink
 from .models import Citation, CitationNeeded, Period, Source, Topic
 
 CITED_KINDS = [Kind.PERIOD, Kind.EVENT, Kind.FIGURE]
+FACT_NAMES = {"date_citation": "the date", "born_citation": "the date of birth", "died_citation": "the date of death"}
 
 
 @transaction.atomic
@@ -77,7 +78,13 @@ class Flag:
     field: str
     added_by: object = None
     added_at: object = None
+    added_because: str = ""  # the revision's change reason, e.g. "Imported from thaw_era.json"
     edit_url: str = ""
+
+    @property
+    def fact(self):
+        """For a flag on a structured fact, the fact it questions ("the date"); "" for the body."""
+        return "" if self.field == "body" else FACT_NAMES.get(self.field, self.field)
 
     @property
     def sort_key(self):
@@ -158,6 +165,7 @@ def unsourced_statements(*, period="", topic="", model=""):
                 row.field,
                 added_by=record.history_user if record else None,
                 added_at=record.history_date if record else None,
+                added_because=(record.history_change_reason or "") if record else "",
                 edit_url=admin_url(item),
             )
         )

@@ -114,3 +114,12 @@ def test_the_worklist_filters_by_period_topic_and_model(era):
     assert economy and all(flag.item.topics.filter(slug="economy").exists() for flag in economy)
     in_period = unsourced_statements(period="khrushchev-era")
     assert in_period and len(in_period) < len(everything)
+
+
+def test_a_flag_on_a_fact_names_the_fact(client, era):
+    event = Event.objects.get(slug="secret-speech")
+    event.date_citation = "[citation needed: 2001-01]"
+    event.save()
+    make_live(event)
+    first = client.get("/citations/needed/").content.decode().split('class="flag-list"')[1].split("</li>")[0]
+    assert "/events/secret-speech/" in first and "on the date" in first

@@ -39,12 +39,15 @@
     return details;
   }
 
-  document.addEventListener("DOMContentLoaded", async () => {
+  async function start() {
     const fields = document.querySelectorAll(FIELDS);
     if (!fields.length) return;
     const response = await fetch(adminRoot() + "citations/source-keys.json", { credentials: "same-origin" });
     if (!response.ok) return;
     const { sources } = await response.json();
     for (const field of fields) field.after(helper(field, sources));
-  });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();
