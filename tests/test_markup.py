@@ -126,7 +126,7 @@ markup_alphabet = st.lists(
 
 
 @settings(max_examples=300, deadline=None)
-@given(markup_alphabet)
+@given(st.one_of(markup_alphabet, st.deferred(lambda: structured_body)))
 def test_any_input_renders_without_error_or_unescaped_html(text):
     html, _ = render(text)
     tags = re.findall(r"<\s*([a-zA-Z][a-zA-Z0-9]*)", html)
