@@ -7,7 +7,7 @@ lists and report read live publications only: their frozen flags, coverage
 and `cites` links.
 """
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -140,6 +140,19 @@ def first_revision_with(records, row):
     return None
 
 
+def histories_of(items):
+    """{(model, pk): [history records, oldest first]} for these items, one query per model."""
+    histories = defaultdict(list)
+    by_model = defaultdict(set)
+    for item in items:
+        by_model[type(item)].add(item.pk)
+    for model, pks in by_model.items():
+        records = model.history.filter(id__in=pks).select_related("history_user").order_by("history_date", "history_id")
+        for record in records:
+            histories[(model, record.id)].append(record)
+    return histories
+
+
 def unsourced_statements(*, period="", topic="", model=""):
     """The editors' worklist: every flag in the working copies, oldest first, with who added it."""
     rows = CitationNeeded.objects.select_related("event", "period", "figure")
@@ -149,14 +162,12 @@ def unsourced_statements(*, period="", topic="", model=""):
         rows = rows.filter(event__topics__slug=topic)
     if model:
         rows = rows.filter(**{f"{model}__isnull": False})
-    histories = {}
+    rows = list(rows.distinct())
+    histories = histories_of({row.item for row in rows})
     flags = []
-    for row in rows.distinct():
+    for row in rows:
         item = row.item
-        key = (item._meta.model_name, item.pk)
-        if key not in histories:
-            histories[key] = list(item.history.select_related("history_user").order_by("history_date", "history_id"))
-        record = first_revision_with(histories[key], row)
+        record = first_revision_with(histories[(type(item), item.pk)], row)
         flags.append(
             Flag(
                 item,

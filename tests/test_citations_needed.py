@@ -123,3 +123,14 @@ def test_a_flag_on_a_fact_names_the_fact(client, era):
     make_live(event)
     first = client.get("/citations/needed/").content.decode().split('class="flag-list"')[1].split("</li>")[0]
     assert "/events/secret-speech/" in first and "on the date" in first
+
+
+def test_the_worklist_reads_history_in_a_query_per_model_not_per_item(era, django_assert_max_num_queries):
+    with django_assert_max_num_queries(5):
+        flags = unsourced_statements()
+    assert len(flags) > 100 and all(flag.added_at for flag in flags)
+
+
+def test_the_public_list_costs_a_few_queries(client, era, django_assert_max_num_queries):
+    with django_assert_max_num_queries(5):
+        client.get("/citations/needed/?topic=economy")
