@@ -1,14 +1,28 @@
-"""The citation index: Citation and CitationNeeded rows derived from an item's markup.
+"""The citation index, and the lists and reports built on citations.
 
-Kept in step with every save of a cited item (see EventsConfig.ready), so
-"cited by", the unsourced-statements list and coverage are queries.
+Citation and CitationNeeded rows are derived from an item's markup and kept
+in step with every save of a cited item (see EventsConfig.ready), so the
+editors' worklist and report are queries over working copies. The public
+lists and report read live publications only: their frozen flags, coverage
+and `cites` links.
 """
 
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.apps import apps
 from django.db import transaction
+from django.db.models import Count, F, Q
+from django.urls import reverse
 
 from thaw_site.dates import parse_date
+from thaw_site.markup import CitedDocument, coverage_share
+from thaw_site.models import Kind, Publication, PublishedLink
 
-from .models import Citation, CitationNeeded, Source
+from .models import Citation, CitationNeeded, Period, Source, Topic
+
+CITED_KINDS = [Kind.PERIOD, Kind.EVENT, Kind.FIGURE]
+FACT_NAMES = {"date_citation": "the date", "born_citation": "the date of birth", "died_citation": "the date of death"}
 
 
 @transaction.atomic
@@ -49,3 +63,301 @@ def reindex_on_save(sender, instance, raw=False, **kwargs):
     # the revision's closing signal reindexes it once, with its final text.
     if not raw and not hasattr(instance, "skip_history_when_saving"):
         reindex_item(instance)
+
+
+# --- Flags ("citation needed") -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One "citation needed" flag as a list shows it."""
+
+    item: object  # a live Publication (public lists) or a working copy (editors' worklist)
+    sentence: str
+    flagged: str
+    field: str
+    added_by: object = None
+    added_at: object = None
+    added_because: str = ""  # the revision's change reason, e.g. "Imported from thaw_era.json"
+    edit_url: str = ""
+
+    @property
+    def fact(self):
+        """For a flag on a structured fact, the fact it questions ("the date"); "" for the body."""
+        return "" if self.field == "body" else FACT_NAMES.get(self.field, self.field)
+
+    @property
+    def sort_key(self):
+        # Oldest first; undated flags after every dated one.
+        return (self.flagged == "", self.flagged, str(self.item))
+
+
+def live_cited(*, period="", topic="", kind=""):
+    """Live publications of cited kinds, narrowed by period slug, topic slug and kind."""
+    publications = Publication.objects.live().filter(kind__in=CITED_KINDS).defer("search_text")
+    if period:
+        publications = publications.filter(
+            Q(kind=Kind.PERIOD, slug=period) | Q(links__relation="period", links__target_slug=period)
+        )
+    if topic:
+        publications = publications.filter(links__relation="topic", links__target_slug=topic)
+    if kind:
+        publications = publications.filter(kind=kind)
+    return publications.distinct()
+
+
+def live_flags(publications):
+    """Every flag in these publications, oldest first."""
+    flags = [
+        Flag(publication, flag["sentence"], flag["flagged"], flag["field"])
+        for publication in publications
+        for flag in publication.data.get("flags", [])
+    ]
+    return sorted(flags, key=lambda flag: flag.sort_key)
+
+
+def needing_citations(publications):
+    """Publications carrying the item-level notice, longest-standing first."""
+    noticed = [p for p in publications if p.data.get("needs_citations_since")]
+    return sorted(noticed, key=lambda p: (p.data["needs_citations_since"], p.title))
+
+
+def flags_in(text, field_name):
+    """{(sentence, flagged)} for the flags in one field's text, as the index records them."""
+    document = CitedDocument()
+    if field_name == "body":
+        document.render_body(text)
+    else:
+        document.render_fact(text, field_name)
+    return {(flag.sentence, flag.flagged) for flag in document.flags}
+
+
+def first_revision_with(records, row):
+    """The earliest history record whose text holds the flag of this index row, or None."""
+    for record in records:
+        if (row.sentence, row.flagged) in flags_in(getattr(record, row.field, ""), row.field):
+            return record
+    return None
+
+
+def histories_of(items):
+    """{(model, pk): [history records, oldest first]} for these items, one query per model."""
+    histories = defaultdict(list)
+    by_model = defaultdict(set)
+    for item in items:
+        by_model[type(item)].add(item.pk)
+    for model, pks in by_model.items():
+        records = model.history.filter(id__in=pks).select_related("history_user").order_by("history_date", "history_id")
+        for record in records:
+            histories[(model, record.id)].append(record)
+    return histories
+
+
+def unsourced_statements(*, period="", topic="", model=""):
+    """The editors' worklist: every flag in the working copies, oldest first, with who added it."""
+    rows = CitationNeeded.objects.select_related("event", "period", "figure")
+    if period:
+        rows = rows.filter(Q(event__period__slug=period) | Q(period__slug=period))
+    if topic:
+        rows = rows.filter(event__topics__slug=topic)
+    if model:
+        rows = rows.filter(**{f"{model}__isnull": False})
+    rows = list(rows.distinct())
+    histories = histories_of({row.item for row in rows})
+    flags = []
+    for row in rows:
+        item = row.item
+        record = first_revision_with(histories[(type(item), item.pk)], row)
+        flags.append(
+            Flag(
+                item,
+                row.sentence,
+                row.flagged,
+                row.field,
+                added_by=record.history_user if record else None,
+                added_at=record.history_date if record else None,
+                added_because=(record.history_change_reason or "") if record else "",
+                edit_url=admin_url(item),
+            )
+        )
+    return sorted(flags, key=lambda flag: flag.sort_key)
+
+
+# --- The era report ------------------------------------------------------------------------------
+
+
+@dataclass
+class Entry:
+    """One cited item in a report: its coverage and where it belongs."""
+
+    kind: str
+    title: str
+    url: str
+    coverage: dict | None
+    citations: int
+    flags: int
+    periods: set = field(default_factory=set)
+    topics: set = field(default_factory=set)
+    status: str = "published"
+
+    @property
+    def share(self):
+        return coverage_share(self.coverage)
+
+
+@dataclass
+class Tally:
+    """Coverage summed over a group of items (a period, a topic, the whole era)."""
+
+    label: str
+    url: str
+    items: int
+    sentences: int
+    cited: int
+
+    @property
+    def share(self):
+        return coverage_share({"sentences": self.sentences, "cited": self.cited})
+
+
+def tally(label, url, entries):
+    counted = [entry.coverage for entry in entries if entry.coverage]
+    return Tally(
+        label,
+        url,
+        len(entries),
+        sum(coverage["sentences"] for coverage in counted),
+        sum(coverage["cited"] for coverage in counted),
+    )
+
+
+@dataclass(frozen=True)
+class SourceUse:
+    key: str
+    title: str
+    url: str
+    uses: int
+    items: int
+
+
+@dataclass
+class Report:
+    entries: list
+    by_period: list
+    by_topic: list
+    overall: Tally
+    most_cited: list
+    never_cited: list
+    flags: list
+
+    @property
+    def uncited(self):
+        return [entry for entry in self.entries if not entry.citations]
+
+
+def build_report(entries, *, periods, topics, sources, uses, flags):
+    """periods/topics/sources: [(key, title, url)]; uses: {source key: (uses, items citing it)}."""
+    return Report(
+        entries=entries,
+        by_period=[tally(title, url, [e for e in entries if slug in e.periods]) for slug, title, url in periods],
+        by_topic=[tally(title, url, [e for e in entries if slug in e.topics]) for slug, title, url in topics],
+        overall=tally("The whole era", "", entries),
+        most_cited=sorted(
+            (SourceUse(key, title, url, *uses[key]) for key, title, url in sources if key in uses),
+            key=lambda use: (-use.uses, -use.items, use.key),
+        ),
+        never_cited=[(key, title, url) for key, title, url in sources if key not in uses],
+        flags=flags,
+    )
+
+
+def public_report():
+    """The era report from live publications and their `cites` links."""
+    publications = list(live_cited().prefetch_related("links"))
+    entries = []
+    for publication in publications:
+        links = publication.links.all()
+        entries.append(
+            Entry(
+                kind=publication.kind,
+                title=publication.title,
+                url=publication.get_absolute_url(),
+                coverage=publication.data.get("rendered", {}).get("coverage"),
+                citations=sum(1 for link in links if link.relation == "cites"),
+                flags=len(publication.data.get("flags", [])),
+                periods={link.target_slug for link in links if link.relation == "period"}
+                | ({publication.slug} if publication.kind == Kind.PERIOD else set()),
+                topics={link.target_slug for link in links if link.relation == "topic"},
+            )
+        )
+
+    def listed(kind, *ordering):
+        found = Publication.objects.live().of_kind(kind).defer("data", "search_text").order_by(*ordering)
+        return [(p.slug, p.title, p.get_absolute_url()) for p in found]
+
+    cites = PublishedLink.objects.filter(relation="cites", publication__is_live=True)
+    uses = {
+        row["target_slug"]: (row["uses"], row["items"])
+        for row in cites.values("target_slug").annotate(uses=Count("id"), items=Count("publication", distinct=True))
+    }
+    return build_report(
+        sorted(entries, key=lambda entry: (entry.share is not None, entry.share or 0, entry.title)),
+        periods=listed(Kind.PERIOD, "sort_start", "slug"),
+        topics=listed(Kind.TOPIC, "title"),
+        sources=listed(Kind.SOURCE, "summary", "title"),
+        uses=uses,
+        flags=live_flags(publications),
+    )
+
+
+def admin_url(item):
+    return reverse(f"admin:{item._meta.app_label}_{item._meta.model_name}_change", args=[item.pk])
+
+
+def working_report():
+    """The editors' fuller report: every working copy, whatever its status, from the citation index."""
+    Figure = apps.get_model("people", "Figure")
+    citations = Counter()
+    flags = Counter()
+    for counter, rows in ((citations, Citation.objects), (flags, CitationNeeded.objects)):
+        for event, period, figure in rows.values_list("event", "period", "figure"):
+            counter[("event", event) if event else ("period", period) if period else ("figure", figure)] += 1
+    items = [
+        *Period.objects.all(),
+        *apps.get_model("events", "Event").objects.select_related("period").prefetch_related("topics"),
+        *Figure.objects.all(),
+    ]
+    entries = []
+    for item in items:
+        kind = item._meta.model_name
+        periods = {item.slug} if kind == "period" else {item.period.slug} if getattr(item, "period", None) else set()
+        entries.append(
+            Entry(
+                kind=kind,
+                title=str(item),
+                url=admin_url(item),
+                coverage=item.rendered.get("coverage"),
+                citations=citations[(kind, item.pk)],
+                flags=flags[(kind, item.pk)],
+                periods=periods,
+                topics={topic.slug for topic in item.topics.all()} if kind == "event" else set(),
+                status=item.get_status_display(),
+            )
+        )
+    uses = {
+        row["source__key"]: (row["uses"], row["items"])
+        for row in Citation.objects.values("source__key").annotate(
+            uses=Count("id"),
+            items=Count(F("event"), distinct=True)
+            + Count(F("period"), distinct=True)
+            + Count(F("figure"), distinct=True),
+        )
+    }
+    return build_report(
+        sorted(entries, key=lambda entry: (entry.share is not None, entry.share or 0, entry.title)),
+        periods=[(p.slug, p.name, "") for p in Period.objects.all()],
+        topics=[(t.slug, t.name, "") for t in Topic.objects.all()],
+        sources=[(s.key, s.title, admin_url(s)) for s in Source.objects.all()],
+        uses=uses,
+        flags=unsourced_statements(),
+    )

@@ -126,7 +126,7 @@ markup_alphabet = st.lists(
 
 
 @settings(max_examples=300, deadline=None)
-@given(markup_alphabet)
+@given(st.one_of(markup_alphabet, st.deferred(lambda: structured_body)))
 def test_any_input_renders_without_error_or_unescaped_html(text):
     html, _ = render(text)
     tags = re.findall(r"<\s*([a-zA-Z][a-zA-Z0-9]*)", html)
@@ -156,3 +156,52 @@ def test_any_input_renders_without_error_or_unescaped_html(text):
     }
     assert "javascript:" not in re.sub(r"&[a-z]+;", "", "".join(re.findall(r'href="([^"]*)"', html))).lower()
     assert "onerror=" not in "".join(re.findall(r"<[^>]*>", html))
+
+
+citation_group = st.lists(
+    st.tuples(st.sampled_from(["wp", "book", "a.b", "x_1"]), st.sampled_from(["", "p. 4", "pp. 3–5", "sec. 2"])),
+    min_size=1,
+    max_size=3,
+).map(lambda items: "[" + "; ".join(f"@{key}, {loc}" if loc else f"@{key}" for key, loc in items) + "]")
+structured_body = st.lists(
+    st.one_of(
+        citation_group,
+        st.sampled_from(["[citation needed]", "[citation needed: 2007-02]", "A claim.", "More text", "\n\n", "- "]),
+    ),
+    max_size=30,
+).map(" ".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(structured_body)
+def test_numbering_follows_first_appearance_and_letters_run_in_order(text):
+    html, document = render(text)
+    assert not document.problems
+    first_seen = list(dict.fromkeys(use.key for use in document.citations))
+    assert {key: number for number, key in enumerate(first_seen, 1)} == document.numbers
+    for number in document.numbers.values():
+        letters = [use.letter for use in document.citations if use.number == number]
+        assert letters == [letter_for(i) for i in range(len(letters))]
+    anchors = re.findall(r'id="(cite-ref-[^"]+)"', html)
+    assert anchors == [use.anchor for use in document.citations]
+    assert len(set(anchors)) == len(anchors)
+
+
+@settings(max_examples=200, deadline=None)
+@given(structured_body)
+def test_references_group_every_use_under_one_number_per_source(text):
+    _, document = render(text)
+    references = document.references()
+    assert [entry["number"] for entry in references] == list(range(1, len(document.numbers) + 1))
+    assert sum(len(entry["uses"]) for entry in references) == len(document.citations)
+    assert len({entry["key"] for entry in references}) == len(references)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(structured_body, markup_alphabet))
+def test_coverage_counts_stay_within_the_sentences(text):
+    _, document = render(text)
+    coverage = document.coverage()
+    assert 0 <= coverage["cited"] <= coverage["sentences"]
+    assert 0 <= coverage["flagged"] <= coverage["sentences"]
+    assert coverage["sentences"] == len(document.sentences)

@@ -7,6 +7,7 @@ derived from the same rendering by `events.citations.reindex_item`.
 """
 
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -15,6 +16,37 @@ from .markup import ANY_MARKER, CitedDocument
 from .publishing import Publishable, Snapshot
 
 FACT_HELP = "One citation for this fact, e.g. [@key, p. 12], or [citation needed: 2026-11]."
+
+
+def citation_errors(item):
+    """{field: [message]} for every malformed citation or flag and every unknown source key in the item."""
+    document, _ = item.cite()
+    errors = {}
+    for problem in document.problems:
+        field_name, _, message = problem.partition(": ")
+        errors.setdefault(field_name, []).append(message)
+    Source = apps.get_model("events", "Source")
+    known = set(Source.objects.filter(key__in=document.keys).values_list("key", flat=True))
+    for use in document.citations:
+        if use.key not in known:
+            errors.setdefault(use.field, []).append(f"unknown source key {use.key!r} in [@{use.key}]")
+    return errors
+
+
+def citation_problems(item):
+    """What stops the item being published under the citation policy, as "field: message" lines.
+
+    Empty when the policy (settings.THAW_CITATION_POLICY, on by default) is off, or for items
+    that cite nothing by nature (topics, sources).
+    """
+    if not getattr(settings, "THAW_CITATION_POLICY", True) or not isinstance(item, CitedItem):
+        return []
+    return [f"{name}: {message}" for name, messages in citation_errors(item).items() for message in messages]
+
+
+def has_no_citation(item):
+    """True when a cited item cites no source at all: publishing it should be confirmed."""
+    return isinstance(item, CitedItem) and not item.cite()[0].citations
 
 
 class CitedItem(Publishable):
@@ -45,20 +77,12 @@ class CitedItem(Publishable):
         document = CitedDocument()
         rendered = {name: document.render_fact(getattr(self, name), name) for name in self.cited_facts}
         rendered["body"] = document.render_body(self.body)
+        rendered["coverage"] = document.coverage()
         return document, rendered
 
     def clean(self):
         super().clean()
-        document, _ = self.cite()
-        errors = {}
-        for problem in document.problems:
-            field_name, _, message = problem.partition(": ")
-            errors.setdefault(field_name, []).append(message)
-        Source = apps.get_model("events", "Source")
-        known = set(Source.objects.filter(key__in=document.keys).values_list("key", flat=True))
-        for use in document.citations:
-            if use.key not in known:
-                errors.setdefault(use.field, []).append(f"unknown source key {use.key!r} in [@{use.key}]")
+        errors = citation_errors(self)
         if errors:
             raise ValidationError(errors)
 

@@ -18,6 +18,10 @@ in order of first appearance, and each place that cites it gets a letter
 Fragments that start like a citation or a flag but do not parse are kept as
 text and reported in `CitedDocument.problems`, so editors and importers can
 be told exactly which fragment is wrong.
+
+Coverage: while rendering a body the document also splits it into sentences
+(see `sentences_of` and docs/citations.md) and records which carry a
+citation, so `coverage()` is computed once, at save and at publication.
 """
 
 import re
@@ -35,6 +39,28 @@ FLAG = re.compile(r"^citation needed(?::\s*(?P<flagged>\d{4}-\d{2}))?$", re.IGNO
 FLAG_START = re.compile(r"^citation\s+needed", re.IGNORECASE)
 ANY_MARKER = re.compile(r"\[(?:@|citation\s+needed)[^\]]*\]", re.IGNORECASE)
 SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
+SENTENCE_END = re.compile(r"[.!?]+[\"'”’»)\]]*(?=\s|$)")
+LAST_WORD = re.compile(r"(\S+)$")
+# Words that end in a full stop without ending a sentence ("c. 1955", "p. 4", "Dr. Zhivago").
+ABBREVIATIONS = {
+    "c",
+    "ca",
+    "cf",
+    "e.g",
+    "i.e",
+    "p",
+    "pp",
+    "vol",
+    "no",
+    "ed",
+    "eds",
+    "trans",
+    "dr",
+    "mr",
+    "mrs",
+    "st",
+    "vs",
+}
 SAFE_SCHEMES = {"http", "https", "mailto"}
 SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
 CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f]+")
@@ -63,6 +89,13 @@ class FlagUse:
 
 
 @dataclass
+class Sentence:
+    text: str = ""
+    cited: bool = False
+    flagged: bool = False
+
+
+@dataclass
 class CitedDocument:
     """Renders the cited fields of one item so they share one set of numbers."""
 
@@ -70,12 +103,15 @@ class CitedDocument:
     citations: list = field(default_factory=list)
     flags: list = field(default_factory=list)
     problems: list = field(default_factory=list)
+    sentences: list = field(default_factory=list)
 
     def render_body(self, text, field_name="body"):
         if not text:
             return ""
         env = {"document": self, "field": field_name}
-        return _markdown.render(text, env)
+        tokens = _markdown.parse(text, env)
+        self.sentences.extend(sentences_of(tokens))
+        return _markdown.renderer.render(tokens, _markdown.options, env)
 
     def render_fact(self, text, field_name):
         """A structured fact's citation: exactly one citation group or one flag, rendered inline."""
@@ -94,6 +130,14 @@ class CitedDocument:
     @property
     def keys(self):
         return set(self.numbers)
+
+    def coverage(self):
+        """How many body sentences there are, how many carry a citation, and how many a flag."""
+        return {
+            "sentences": len(self.sentences),
+            "cited": sum(1 for sentence in self.sentences if sentence.cited),
+            "flagged": sum(1 for sentence in self.sentences if sentence.flagged),
+        }
 
     def references(self):
         """The references list: one entry per source, numbered, with a back-link per use."""
@@ -135,6 +179,77 @@ def parse_group(content):
             return None
         items.append((match["key"], (match["locator"] or "").strip()))
     return items
+
+
+def coverage_share(coverage):
+    """The share (0–1) of sentences that carry a citation, or None for an item without sentences."""
+    if not coverage or not coverage.get("sentences"):
+        return None
+    return coverage["cited"] / coverage["sentences"]
+
+
+def coverage_in_words(coverage):
+    """'57% (4 of 7 sentences cited)' for editors' lists and forms; '—' when there is nothing to count."""
+    share = coverage_share(coverage)
+    if share is None:
+        return "—"
+    return f"{share:.0%} ({coverage['cited']} of {coverage['sentences']} sentences cited)"
+
+
+def ends_sentence(text, match):
+    """Whether a full stop (or ! or ?) at `match` ends a sentence: not after an initial or a known abbreviation."""
+    if not match.group().startswith(".") or len(match.group()) > 1:
+        return True
+    word = LAST_WORD.search(text, 0, match.start())
+    if word is None:
+        return True
+    word = word.group(1).lstrip("(\"'“‘«")
+    return not ((len(word) == 1 and word.isupper()) or word.lower() in ABBREVIATIONS)
+
+
+def sentences_of(tokens):
+    """The sentences of a parsed body, each knowing whether a citation or a flag follows or sits inside it.
+
+    A sentence is a run of text in a paragraph, list item or quotation that ends with . ! or ?
+    (closing quotes and brackets included) followed by a space or the end of the block; the
+    last run of a block is a sentence even without a full stop. Markers belong to the sentence
+    they follow, as footnote markers do. Headings and code blocks hold no sentences.
+    """
+    sentences = []
+    for index, token in enumerate(tokens):
+        if token.type != "inline" or (index and tokens[index - 1].type == "heading_open"):
+            continue
+        current, ended = Sentence(), False
+        for child in token.children or []:
+            if child.type == "citation":
+                current.cited = True
+            elif child.type == "citation_needed":
+                current.flagged = True
+            elif child.type in ("text", "code_inline", "softbreak", "hardbreak"):
+                text = child.content if child.type in ("text", "code_inline") else " "
+                start = 0
+                for match in SENTENCE_END.finditer(text):
+                    if ends_sentence(text, match):
+                        current, ended = _grow(sentences, current, ended, text[start : match.end()])
+                        ended, start = True, match.end()
+                current, ended = _grow(sentences, current, ended, text[start:])
+        if current.text.strip():
+            sentences.append(current)
+    for sentence in sentences:
+        sentence.text = " ".join(sentence.text.split())
+    return sentences
+
+
+def _grow(sentences, current, ended, text):
+    """Add text to the current sentence, or start the next one when the current has ended."""
+    if not text.strip():
+        current.text += text
+        return current, ended
+    if ended:
+        sentences.append(current)
+        current = Sentence()
+    current.text += text
+    return current, False
 
 
 def sentence_before(text):

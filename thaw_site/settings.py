@@ -6,6 +6,7 @@ DJANGO_ALLOWED_HOSTS  comma-separated host names.
 DATABASE_URL          defaults to a SQLite file beside manage.py.
 REDIS_URL             when set, the cache lives in Redis instead of local memory.
 THAW_MAIN_PERIOD      slug of the period the home page presents.
+THAW_CITATION_POLICY  on by default: items with unknown source keys or malformed citations can't be published.
 """
 
 import os
@@ -145,6 +146,7 @@ if not DEBUG:
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 THAW_MAIN_PERIOD = os.environ.get("THAW_MAIN_PERIOD", "khrushchev-era")
+THAW_CITATION_POLICY = env_flag("THAW_CITATION_POLICY", True)
 
 LOGGING = {
     "version": 1,

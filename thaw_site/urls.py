@@ -5,6 +5,7 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("", include("events.citation_urls")),
     path("admin/", admin.site.urls),
     path("", include("events.urls")),
     path("", include("people.urls")),

@@ -1,0 +1,143 @@
+"""The bibliography of live sources, for reference managers: CSL-JSON, BibTeX and RIS.
+
+Each entry's key is the source's key (the one cited as [@key]), so it stays
+the same across exports and imports. Only live sources are listed, read from
+their publications like every public page.
+"""
+
+import json
+import re
+
+from django.http import HttpResponse
+
+from thaw_site.models import Kind, Publication
+
+BIBTEX_TYPES = {
+    "book": "book",
+    "chapter": "incollection",
+    "article-journal": "article",
+    "article-magazine": "article",
+    "article-newspaper": "article",
+    "report": "techreport",
+    "thesis": "phdthesis",
+    "manuscript": "unpublished",
+}
+RIS_TYPES = {
+    "book": "BOOK",
+    "chapter": "CHAP",
+    "article-journal": "JOUR",
+    "article-magazine": "MGZN",
+    "article-newspaper": "NEWS",
+    "webpage": "ELEC",
+    "manuscript": "MANSCPT",
+    "report": "RPRT",
+    "thesis": "THES",
+    "motion_picture": "MPCT",
+    "dataset": "DATA",
+}
+LATEX_SPECIALS = re.compile(r"[\\{}&%$#_~^]")
+LATEX_ESCAPES = {"\\": r"\textbackslash{}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+
+
+def live_sources():
+    """The data of every live source, in key order."""
+    return [p.data for p in Publication.objects.live().of_kind(Kind.SOURCE).only("data").order_by("slug")]
+
+
+def split_name(name):
+    """'Schapiro, Leonard' -> ('Schapiro', 'Leonard'); an institution's name -> (name, None)."""
+    family, comma, given = name.partition(",")
+    return (family.strip(), given.strip()) if comma else (name.strip(), None)
+
+
+def csl_item(source):
+    item = {"id": source["key"], "type": source["kind"], "title": source["title"]}
+    authors = []
+    for name in source["authors"]:
+        family, given = split_name(name)
+        authors.append({"family": family, "given": given} if given is not None else {"literal": family})
+    if authors:
+        item["author"] = authors
+    optional = {
+        "publisher": source.get("publisher"),
+        "publisher-place": source.get("place"),
+        "ISBN": source.get("isbn"),
+        "URL": source.get("url"),
+    }
+    item.update({name: value for name, value in optional.items() if value})
+    if source.get("year"):
+        item["issued"] = {"date-parts": [[source["year"]]]}
+    if source.get("accessed"):
+        item["accessed"] = {"date-parts": [[int(part) for part in source["accessed"].split("-")]]}
+    return item
+
+
+def latex_escape(text):
+    """Escape TeX's special characters; other Unicode stays as UTF-8, which BibTeX tools read."""
+    return LATEX_SPECIALS.sub(lambda match: LATEX_ESCAPES.get(match.group(), "\\" + match.group()), str(text))
+
+
+def bibtex_entry(source):
+    names = []
+    for name in source["authors"]:
+        family, given = split_name(name)
+        # Braces keep an institution's name whole instead of being split into first and last names.
+        names.append(
+            f"{latex_escape(family)}, {latex_escape(given)}" if given is not None else f"{{{latex_escape(family)}}}"
+        )
+    fields = {
+        "author": " and ".join(names),
+        "title": latex_escape(source["title"]),
+        "publisher": latex_escape(source.get("publisher") or ""),
+        "address": latex_escape(source.get("place") or ""),
+        "year": str(source.get("year") or ""),
+        "isbn": source.get("isbn") or "",
+        # URLs are read verbatim by BibTeX tools; braces would end the field, so they are percent-encoded.
+        "url": (source.get("url") or "").replace("{", "%7B").replace("}", "%7D"),
+        "urldate": source.get("accessed") or "",
+    }
+    body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields.items() if value)
+    return f"@{BIBTEX_TYPES.get(source['kind'], 'misc')}{{{source['key']},\n{body}}}\n"
+
+
+def ris_record(source):
+    lines = [("TY", RIS_TYPES.get(source["kind"], "GEN")), ("ID", source["key"])]
+    lines += [("AU", name) for name in source["authors"]]
+    lines += [
+        ("TI", source["title"]),
+        ("PB", source.get("publisher") or ""),
+        ("CY", source.get("place") or ""),
+        ("PY", str(source.get("year") or "")),
+        ("SN", source.get("isbn") or ""),
+        ("UR", source.get("url") or ""),
+        ("Y2", source.get("accessed") or ""),
+    ]
+    # RIS is line-based: a value's own line breaks would start bogus tags.
+    return "".join(f"{tag}  - {' '.join(value.split())}\r\n" for tag, value in lines if value) + "ER  - \r\n"
+
+
+def download(content, content_type, filename):
+    response = HttpResponse(content, content_type=f"{content_type}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def csl_json(request):
+    items = [csl_item(source) for source in live_sources()]
+    return download(
+        json.dumps(items, ensure_ascii=False, indent=2), "application/vnd.citationstyles.csl+json", "thaw-sources.json"
+    )
+
+
+def bibtex(request):
+    return download(
+        "\n".join(bibtex_entry(source) for source in live_sources()), "application/x-bibtex", "thaw-sources.bib"
+    )
+
+
+def ris(request):
+    return download(
+        "\r\n".join(ris_record(source) for source in live_sources()),
+        "application/x-research-info-systems",
+        "thaw-sources.ris",
+    )
