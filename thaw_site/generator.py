@@ -63,12 +63,13 @@ NOUNS = ["plenum", "decree", "congress", "campaign", "reform", "conference", "la
 ADJECTIVES = ["regional", "secret", "agricultural", "cultural", "naval", "scientific", "party", "industrial", "youth"]
 SOURCE_KINDS = ["book"] * 5 + ["article-journal"] * 2 + ["chapter", "manuscript", "article-newspaper", "webpage"]
 PUBLISHERS = ["Oxford University Press", "Cambridge University Press", "Yale University Press", "Politizdat"]
-WORDS = (
+PROSE = (
     "the committee reported that production targets had been revised after a lengthy debate among "
     "delegates who had travelled from distant republics to present their case before the ministry "
     "while newspapers printed only a short notice and foreign observers noted the unusual tone of "
     "the speeches which criticised past methods and promised new housing schools and factories"
-).split(" ")  # noqa: SIM905 (prose reads better than a list of words)
+)
+WORDS = PROSE.split()
 STATUSES = ["published"] * 90 + ["draft"] * 5 + ["in_review"] * 3 + ["withdrawn"] * 2
 FIRST_DAY, LAST_DAY = datetime.date(1953, 3, 5), datetime.date(1964, 10, 14)
 
