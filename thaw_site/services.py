@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
+from .cache import bump_generation
 from .models import Publication, PublishedLink
 from .publishing import Status
 
@@ -43,6 +44,7 @@ def make_live_many(items, *, by=None, note="", revisions=None):
         return []
     kind = kind_of(items[0])
     revisions = revisions or {item.pk: item.history.order_by("-history_date", "-history_id").first() for item in items}
+    bump_generation()
     now = timezone.now()
     Publication.objects.filter(kind=kind, item_uid__in=[item.uid for item in items], is_live=True).update(is_live=False)
     prefetch_related_objects(items, *SNAPSHOT_RELATIONS.get(kind, []))
@@ -88,6 +90,7 @@ def make_live_many(items, *, by=None, note="", revisions=None):
 
 def take_down(item):
     """Remove the item's live version from the public site; its publications stay as history."""
+    bump_generation()
     return Publication.objects.filter(kind=kind_of(item), item_uid=item.uid, is_live=True).update(is_live=False)
 
 

@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "thaw_site.cache.PublicPageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -102,6 +103,13 @@ if os.environ.get("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Anonymous public pages (thaw_site/cache.py): kept until the next publish or withdrawal,
+# or this long; browsers may reuse them max-age seconds, shared caches (a CDN) s-maxage.
+THAW_PAGE_CACHE_SECONDS = 24 * 60 * 60
+THAW_PAGE_MAX_AGE = 60
+THAW_PAGE_SHARED_MAX_AGE = 300
+THAW_UNCACHED_PREFIXES = ("/admin/", "/_bench/")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
