@@ -3,6 +3,8 @@
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db.models.fields.json import KT
+from django.db.models.functions import JSONObject
 from django.http import Http404
 from django.views.generic import DetailView, ListView
 
@@ -50,6 +52,11 @@ def resolve(publication):
     return grouped, references
 
 
+# What a list of linked items shows of each one's data (an event's date, a figure's lifespan, a
+# period's span): the rest (rendered text, references) is large and stays in the database.
+LIST_DATA = ("date", "when", "lifespan", "span")
+
+
 def linking_here(publication, relation, from_kind):
     """Live publications of `from_kind` that link to this one by `relation`, with the link's detail, in order."""
     rows = (
@@ -62,9 +69,14 @@ def linking_here(publication, relation, from_kind):
         )
         .select_related("publication")
         .defer("publication__data", "publication__search_text")
+        .annotate(list_data=JSONObject(**{key: KT(f"publication__data__{key}") for key in LIST_DATA}))
         .order_by("publication__sort_start", "publication__sort_end", "publication__slug", "position")
     )
-    return [Linked(row.publication, row.detail) for row in rows]
+    linked = []
+    for row in rows:
+        row.publication.data = row.list_data  # loading the deferred field would cost a query a row
+        linked.append(Linked(row.publication, row.detail))
+    return linked
 
 
 class LiveDetailView(DetailView):
