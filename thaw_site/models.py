@@ -82,6 +82,7 @@ class Publication(models.Model):
             models.Index(fields=["kind", "is_live", "sort_start", "sort_end", "slug"], name="publication_in_order"),
             models.Index(fields=["kind", "item_uid", "published_at"], name="publication_history"),
             models.Index(fields=["is_live", "published_at"], name="publication_recent"),
+            models.Index(fields=["kind", "is_live", "title"], name="publication_by_title"),
         ]
 
     def __str__(self):
