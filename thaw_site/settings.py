@@ -5,6 +5,7 @@ DJANGO_SECRET_KEY     required when debug is off.
 DJANGO_ALLOWED_HOSTS  comma-separated host names.
 DATABASE_URL          defaults to a SQLite file beside manage.py.
 REDIS_URL             when set, the cache lives in Redis instead of local memory.
+THAW_CACHE_PAGES      0/false/no/off stops caching anonymous public pages (thaw_site/cache.py).
 THAW_MAIN_PERIOD      slug of the period the home page presents.
 """
 
@@ -61,7 +62,6 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "thaw_site.cache.PublicPageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -110,6 +110,11 @@ THAW_PAGE_CACHE_SECONDS = 24 * 60 * 60
 THAW_PAGE_MAX_AGE = 60
 THAW_PAGE_SHARED_MAX_AGE = 300
 THAW_UNCACHED_PREFIXES = ("/admin/", "/_bench/")
+if env_flag("THAW_CACHE_PAGES", True):
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "thaw_site.cache.PublicPageCacheMiddleware",
+    )
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

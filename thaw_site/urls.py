@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import bench, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
+    path("_bench/hello/", bench.hello, name="bench-hello"),
     path("", include("events.urls")),
     path("", include("people.urls")),
 ]
