@@ -4,7 +4,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 
-def test_bench_hello_answers_plain_text_without_touching_the_database(client):
+def test_bench_hello_answers_plain_text_without_touching_the_database(client, db):
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/_bench/hello/")
     assert response.status_code == 200
