@@ -5,6 +5,7 @@ import uuid
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 
 from thaw_site.models import Kind, Publication, PublishedLink
@@ -69,3 +70,11 @@ def test_an_item_page_finds_its_live_publication_by_index(ten_thousand_events):
 def test_a_window_of_an_alphabetical_list_reads_the_title_index(ten_thousand_events):
     plan = Publication.objects.live().of_kind(Kind.EVENT).order_by("title")[:50].explain()
     assert "publication_by_title" in plan, plan
+
+
+def test_a_pages_links_are_resolved_through_an_index(ten_thousand_events):
+    slugs = ["event-00001", "event-00002", "event-09999"]
+    plan = (
+        Publication.objects.live().filter(Q(kind=Kind.EVENT, slug__in=slugs) | Q(kind=Kind.TOPIC, slug="x")).explain()
+    )
+    assert "Seq Scan" not in plan, plan

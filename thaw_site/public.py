@@ -1,8 +1,11 @@
 """The public side: pages built only from live publications (see thaw_site.models)."""
 
+import operator
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import reduce
 
+from django.db.models import Q
 from django.db.models.fields.json import KT
 from django.db.models.functions import JSONObject
 from django.http import Http404
@@ -28,12 +31,15 @@ class Reference:
 
 def live_targets(links):
     """{(kind, slug): live Publication} for the targets of these links, in one query."""
-    slugs = {link.target_slug for link in links}
-    if not slugs:
+    slugs_of_kind = defaultdict(set)
+    for link in links:
+        slugs_of_kind[link.target_kind].add(link.target_slug)
+    if not slugs_of_kind:
         return {}
-    wanted = {(link.target_kind, link.target_slug) for link in links}
-    found = Publication.objects.live().filter(slug__in=slugs).defer("data", "search_text")
-    return {(p.kind, p.slug): p for p in found if (p.kind, p.slug) in wanted}
+    # By kind and slug together, so the one-live-per-slug index finds them (by slug alone is a full scan).
+    wanted = reduce(operator.or_, (Q(kind=kind, slug__in=slugs) for kind, slugs in slugs_of_kind.items()))
+    found = Publication.objects.live().filter(wanted).defer("data", "search_text")
+    return {(p.kind, p.slug): p for p in found}
 
 
 def resolve(publication):
