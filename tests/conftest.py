@@ -2,6 +2,7 @@ import json
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 
 from thaw_site.interchange import import_document
 
@@ -30,3 +31,9 @@ def write_json(tmp_path):
         return path
 
     return write
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: cached pages must not leak from one test's data to another's."""
+    cache.clear()

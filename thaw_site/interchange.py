@@ -20,14 +20,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from stdnum import isbn as isbn_numbers
 
+from events.citations import reindex_items
 from events.models import Event, Participation, Period, Source, Topic
 from people.models import Figure, Office
 
 from .dates import parse_date
 from .markup import CitedDocument
 from .publishing import Status
-from .revisions import one_revision
-from .services import make_live, take_down
+from .revisions import one_revision, record_revisions
+from .services import make_live, make_live_many, take_down
 
 FORMAT, VERSION = "thaw-era", 1
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "thaw-era-1.schema.json").read_text())
@@ -416,6 +417,7 @@ def apply_state(section, instance, state):
 
 
 SCALAR_ORDER = ["sources", "topics", "periods", "figures", "events"]
+BATCH = 250  # SQLite refuses prefetches of much more than a thousand rows at once
 
 
 def go_live(instance, *, by, reason):
@@ -426,14 +428,82 @@ def go_live(instance, *, by, reason):
         take_down(instance)
 
 
+def batches(items):
+    for start in range(0, len(items), BATCH):
+        yield items[start : start + BATCH]
+
+
+def create_relations(section, instances, wanted, *, user, reason):
+    """The relations of newly created items, in bulk (their scalars, and an event's period, are saved)."""
+    if section == "periods":
+        for instance in instances:
+            instance.skip_history_when_saving = True  # recorded below, once, with the rest of the batch
+            apply_state(section, instance, wanted[instance.pk])
+            del instance.skip_history_when_saving
+    elif section == "figures":
+        offices = [
+            Office(figure=instance, **values) for instance in instances for values in wanted[instance.pk]["offices"]
+        ]
+        for office in offices:
+            office.skip_history_when_saving = True
+            office.save()  # one by one: Office.save() derives the sortable dates
+        record_revisions(offices, user=user, reason=reason, created=True)
+    elif section == "events":
+        slugs = {slug for i in instances for name in ("topics", "related") for slug in wanted[i.pk][name]}
+        topics = Topic.objects.in_bulk(slugs, field_name="slug")
+        events = Event.objects.in_bulk(slugs, field_name="slug")
+        figures = Figure.objects.in_bulk(
+            {p["figure"] for i in instances for p in wanted[i.pk]["participants"]}, field_name="slug"
+        )
+        for name, targets in (("topics", topics), ("related", events)):
+            through = getattr(Event, name).through
+            target_field = Event._meta.get_field(name).m2m_reverse_field_name()
+            through.objects.bulk_create(
+                (
+                    through(from_event=instance, **{target_field: targets[slug]})
+                    if name == "related"
+                    else through(event=instance, **{target_field: targets[slug]})
+                    for instance in instances
+                    for slug in wanted[instance.pk][name]
+                ),
+                batch_size=2000,
+            )
+        Participation.objects.bulk_create(
+            (
+                Participation(event=instance, figure=figures[p["figure"]], role=p["role"], order=order)
+                for instance in instances
+                for order, p in enumerate(wanted[instance.pk]["participants"])
+            ),
+            batch_size=2000,
+        )
+
+
+def write_created(section, instances, wanted, *, user, reason):
+    """Relations, one history row each, the citation index and publication for items new to the site."""
+    create_relations(section, instances, wanted, user=user, reason=reason)
+    for batch in batches(instances):
+        rows = record_revisions(batch, user=user, reason=reason, created=True)
+        if section in ("periods", "figures", "events"):
+            reindex_items(batch)
+        revisions = {instance.pk: row for instance, row in zip(batch, rows, strict=True)}
+        published = [instance for instance in batch if instance.status == Status.PUBLISHED]
+        make_live_many(published, by=user, note=reason, revisions=revisions)
+
+
 def import_document(document, *, source_name, user=None, dry_run=False):
-    """Validate, then write the document in one transaction. Returns an ImportReport."""
+    """Validate, then write the document in one transaction. Returns an ImportReport.
+
+    Items new to the site are written in bulk; changed items one by one, each as one revision.
+    """
     validate_document(document)
     report = ImportReport()
     reason = f"Imported from {source_name}"
     try:
         with transaction.atomic():
-            plans = []
+            changes = []
+            created = {section: [] for section in SCALAR_ORDER}
+            wanted_of = {}
+            periods = {}
             for section in SCALAR_ORDER:
                 model, ident_field, defaults = SECTIONS[section]
                 existing = model.objects.in_bulk(
@@ -443,31 +513,40 @@ def import_document(document, *, source_name, user=None, dry_run=False):
                     ident = item[ident_field]
                     instance = existing.get(ident)
                     wanted = wanted_state(section, item)
-                    created = instance is None
-                    if created:
+                    if instance is None:
                         instance = model(**{ident_field: ident})
-                        changed = list(wanted)
+                        changed = None
                     else:
                         have = current_state(section, instance)
                         changed = [name for name in wanted if have.get(name) != wanted[name]]
                         if not changed:
                             report.unchanged.append((section, ident))
                             continue
-                    plans.append((section, instance, wanted, changed, created))
                     # Scalars first, so every item exists before relations point at it.
                     for name in defaults:
                         setattr(instance, name, wanted[name])
+                    if section == "events" and changed is None:
+                        instance.period = periods.get(wanted["period"]) if wanted["period"] else None
                     instance.skip_history_when_saving = True
                     instance.save()
-            for section, instance, wanted, changed, created in plans:
-                ident = getattr(instance, SECTIONS[section][1])
-                with one_revision(instance, user=user, reason=reason, created=created):
+                    del instance.skip_history_when_saving
+                    if changed is None:
+                        created[section].append(instance)
+                        wanted_of[section, instance.pk] = wanted
+                        report.created.append((section, ident))
+                    else:
+                        changes.append((section, instance, wanted))
+                        report.updated.append((section, ident, changed))
+                if section == "periods":
+                    periods = {p.slug: p for p in Period.objects.all()}
+            for section in SCALAR_ORDER:
+                wanted = {instance.pk: wanted_of[section, instance.pk] for instance in created[section]}
+                write_created(section, created[section], wanted, user=user, reason=reason)
+                del wanted
+            for section, instance, wanted in changes:
+                with one_revision(instance, user=user, reason=reason, created=False):
                     apply_state(section, instance, wanted)
                 go_live(instance, by=user, reason=reason)
-                if created:
-                    report.created.append((section, ident))
-                else:
-                    report.updated.append((section, ident, changed))
             if dry_run:
                 raise Rollback
     except Rollback:

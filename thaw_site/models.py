@@ -82,6 +82,10 @@ class Publication(models.Model):
             models.Index(fields=["kind", "is_live", "sort_start", "sort_end", "slug"], name="publication_in_order"),
             models.Index(fields=["kind", "item_uid", "published_at"], name="publication_history"),
             models.Index(fields=["is_live", "published_at"], name="publication_recent"),
+            models.Index(fields=["kind", "is_live", "title"], name="publication_by_title"),
+            # Pages resolve many links at once (kind = ? AND slug IN (...)): SQLite will not use the
+            # partial one_live_per_slug index for an IN list.
+            models.Index(fields=["kind", "slug", "is_live"], name="publication_by_slug"),
         ]
 
     def __str__(self):

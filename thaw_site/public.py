@@ -1,8 +1,13 @@
 """The public side: pages built only from live publications (see thaw_site.models)."""
 
+import operator
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import reduce
 
+from django.db.models import Q
+from django.db.models.fields.json import KT
+from django.db.models.functions import JSONObject
 from django.http import Http404
 from django.views.generic import DetailView, ListView
 
@@ -26,12 +31,15 @@ class Reference:
 
 def live_targets(links):
     """{(kind, slug): live Publication} for the targets of these links, in one query."""
-    slugs = {link.target_slug for link in links}
-    if not slugs:
+    slugs_of_kind = defaultdict(set)
+    for link in links:
+        slugs_of_kind[link.target_kind].add(link.target_slug)
+    if not slugs_of_kind:
         return {}
-    wanted = {(link.target_kind, link.target_slug) for link in links}
-    found = Publication.objects.live().filter(slug__in=slugs).defer("data", "search_text")
-    return {(p.kind, p.slug): p for p in found if (p.kind, p.slug) in wanted}
+    # By kind and slug together, so the one-live-per-slug index finds them (by slug alone is a full scan).
+    wanted = reduce(operator.or_, (Q(kind=kind, slug__in=slugs) for kind, slugs in slugs_of_kind.items()))
+    found = Publication.objects.live().filter(wanted).defer("data", "search_text")
+    return {(p.kind, p.slug): p for p in found}
 
 
 def resolve(publication):
@@ -50,6 +58,11 @@ def resolve(publication):
     return grouped, references
 
 
+# What a list of linked items shows of each one's data (an event's date, a figure's lifespan, a
+# period's span): the rest (rendered text, references) is large and stays in the database.
+LIST_DATA = ("date", "when", "lifespan", "span")
+
+
 def linking_here(publication, relation, from_kind):
     """Live publications of `from_kind` that link to this one by `relation`, with the link's detail, in order."""
     rows = (
@@ -62,9 +75,14 @@ def linking_here(publication, relation, from_kind):
         )
         .select_related("publication")
         .defer("publication__data", "publication__search_text")
+        .annotate(list_data=JSONObject(**{key: KT(f"publication__data__{key}") for key in LIST_DATA}))
         .order_by("publication__sort_start", "publication__sort_end", "publication__slug", "position")
     )
-    return [Linked(row.publication, row.detail) for row in rows]
+    linked = []
+    for row in rows:
+        row.publication.data = row.list_data  # loading the deferred field would cost a query a row
+        linked.append(Linked(row.publication, row.detail))
+    return linked
 
 
 class LiveDetailView(DetailView):

@@ -1,0 +1,73 @@
+"""Every public page and every admin changelist runs as many queries with 1,000 events as with 10."""
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from thaw_site.generator import generate_era
+from thaw_site.interchange import import_document
+
+pytestmark = pytest.mark.django_db
+
+SIZES = {"figures": 40, "sources": 20, "seed": 1}  # the first 10 events are the same in both eras
+PUBLIC_PAGES = [
+    "/",
+    "/people/",
+    "/sources/",
+    "/periods/khrushchev-era/",
+    "/topics/economy/",
+    "/sources/source-00001/",  # the most cited source
+]
+
+
+def era(events):
+    return generate_era(events=events, **SIZES)
+
+
+def published_slugs(document, section):
+    return [item["slug"] for item in document[section] if item["status"] == "published"]
+
+
+def query_counts(client, urls):
+    for url in urls:  # once to warm per-connection checks (e.g. the database's JSON support)
+        client.get(url)
+    counts = {}
+    for url in urls:
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        counts[url] = len(queries)
+    return counts
+
+
+def pages_of(document):
+    event = published_slugs(document, "events")[0]
+    figure = published_slugs(document, "figures")[0]
+    return [*PUBLIC_PAGES, f"/events/{event}/", f"/people/{figure}/"]
+
+
+def changelists():
+    return [reverse(f"admin:{m._meta.app_label}_{m._meta.model_name}_changelist") for m in admin.site._registry]
+
+
+def test_public_pages_and_admin_changelists_cost_the_same_queries_at_10_and_1000_events(client, settings):
+    settings.THAW_MAIN_PERIOD = "khrushchev-era"
+    small = era(10)
+    import_document(small, source_name="small.json")
+    staff = get_user_model().objects.create_superuser("budget", password="unused-password")
+    public_small = query_counts(client, pages_of(small))
+    client.force_login(staff)
+    admin_small = query_counts(client, changelists())
+    client.logout()
+
+    report = import_document(era(1000), source_name="large.json")
+    assert len(report.unchanged) >= 10, "the small era's items are part of the large one"
+
+    assert query_counts(client, pages_of(small)) == public_small
+    client.force_login(staff)
+    assert query_counts(client, changelists()) == admin_small

@@ -1,0 +1,80 @@
+"""On PostgreSQL at 10,000 events, the public pages' timeline and link queries use their indexes."""
+
+import datetime
+import uuid
+
+import pytest
+from django.db import connection
+from django.db.models import Q
+from django.utils import timezone
+
+from thaw_site.models import Kind, Publication, PublishedLink
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="EXPLAIN output is PostgreSQL's"),
+]
+EVENTS = 10_000
+
+
+@pytest.fixture
+def ten_thousand_events():
+    now, first = timezone.now(), datetime.date(1953, 3, 5)
+    Publication.objects.bulk_create(
+        (
+            Publication(
+                kind=Kind.EVENT,
+                item_uid=uuid.UUID(int=number),
+                slug=f"event-{number:05d}",
+                title=f"Event {number}",
+                sort_start=first + datetime.timedelta(days=number % 4000),
+                sort_end=first + datetime.timedelta(days=number % 4000),
+                data={"date": "1956", "when": "1956"},
+                published_at=now,
+            )
+            for number in range(EVENTS)
+        ),
+        batch_size=2000,
+    )
+    period = Publication.objects.create(
+        kind=Kind.PERIOD, item_uid=uuid.uuid4(), slug="khrushchev-era", title="The Khrushchev era", published_at=now
+    )
+    PublishedLink.objects.bulk_create(
+        (
+            PublishedLink(publication=event, relation="topic", target_kind=Kind.TOPIC, target_slug=f"topic-{n % 20}")
+            for n, event in enumerate(Publication.objects.of_kind(Kind.EVENT))
+        ),
+        batch_size=2000,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return period
+
+
+def test_a_window_of_the_timeline_reads_the_in_order_index(ten_thousand_events):
+    plan = Publication.objects.live().of_kind(Kind.EVENT).in_order()[:50].explain()
+    assert "publication_in_order" in plan, plan
+
+
+def test_events_linking_to_an_item_are_found_through_the_link_index(ten_thousand_events):
+    rows = PublishedLink.objects.filter(relation="topic", target_kind=Kind.TOPIC, target_slug="topic-3")
+    plan = rows.explain()
+    assert "link_target" in plan, plan
+
+
+def test_an_item_page_finds_its_live_publication_by_index(ten_thousand_events):
+    plan = Publication.objects.live().filter(kind=Kind.EVENT, slug="event-00042").explain()
+    assert "Index" in plan and "Seq Scan" not in plan, plan
+
+
+def test_a_window_of_an_alphabetical_list_reads_the_title_index(ten_thousand_events):
+    plan = Publication.objects.live().of_kind(Kind.EVENT).order_by("title")[:50].explain()
+    assert "publication_by_title" in plan, plan
+
+
+def test_a_pages_links_are_resolved_through_an_index(ten_thousand_events):
+    slugs = ["event-00001", "event-00002", "event-09999"]
+    plan = (
+        Publication.objects.live().filter(Q(kind=Kind.EVENT, slug__in=slugs) | Q(kind=Kind.TOPIC, slug="x")).explain()
+    )
+    assert "Seq Scan" not in plan, plan

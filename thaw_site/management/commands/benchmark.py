@@ -1,0 +1,266 @@
+"""Measure the site at scale and write docs/benchmarks.md.
+
+    python manage.py benchmark
+    python manage.py benchmark --postgres postgres://postgres@127.0.0.1:5432/thaw_bench --duration 10
+
+For each database (a fresh SQLite file, and PostgreSQL when --postgres is
+given: THAT DATABASE IS EMPTIED), in one run: generate the era
+(generate_era, --events events), import it timing wall clock and peak memory
+(/usr/bin/time -v), then start gunicorn with one sync worker on 127.0.0.1 and
+load each page with wrk (Debian package `wrk`) for --duration seconds, first
+with page caching off, then on. Every page's requests/s is given as a ratio
+to the bare /_bench/hello/ view measured by the same gunicorn, so the figures
+travel between machines. The gunicorn worker's resident memory is read after
+each run. Needs `wrk` and `/usr/bin/time` (Debian package `time`).
+"""
+
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections import Counter
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+REPORT = Path(settings.BASE_DIR) / "docs" / "benchmarks.md"
+HOST = "127.0.0.1"
+
+
+def run(command, env, **kwargs):
+    # Our own commands with our own arguments: nothing here comes from a request.
+    return subprocess.run(command, env=env, cwd=settings.BASE_DIR, check=True, capture_output=True, text=True, **kwargs)  # noqa: S603
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+def children(pid):
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        if re.search(rf"^PPid:\s+{pid}$", text, re.MULTILINE):
+            found.append(int(status.parent.name))
+    return found
+
+
+def rss_mb(pid):
+    match = re.search(r"^VmRSS:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text(), re.MULTILINE)
+    return int(match.group(1)) / 1024
+
+
+def milliseconds(text):
+    value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+
+def wrk(url, duration):
+    output = subprocess.run(  # noqa: S603 (loopback URL built by this command)
+        [shutil.which("wrk"), "-t1", "-c2", f"-d{duration}s", "--latency", "--timeout", "10s", url],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=duration + 30,
+    ).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    p50 = milliseconds(re.search(r"^\s+50%\s+(\S+)", output, re.MULTILINE).group(1))
+    p99 = milliseconds(re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {"rate": rate, "p50": p50, "p99": p99, "errors": int(errors.group(1)) if errors else 0}
+
+
+class Command(BaseCommand):
+    help = "Benchmark import and pages on the generated era with gunicorn and wrk; write docs/benchmarks.md."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--events", type=int, default=10_000)
+        parser.add_argument("--duration", type=int, default=5, help="Seconds of load per page (default 5).")
+        parser.add_argument(
+            "--postgres", metavar="URL", help="Also run on this PostgreSQL database. It is emptied first."
+        )
+        parser.add_argument("--output", default=str(REPORT), help=f"Where to write the report (default {REPORT}).")
+
+    def handle(self, *args, events, duration, postgres, output, **options):
+        for tool in ("wrk", "/usr/bin/time", "gunicorn"):
+            if not shutil.which(tool) and not shutil.which(Path(sys.executable).parent / tool):
+                raise CommandError(f"{tool} is not installed (apt-get install -y wrk time; pip install gunicorn)")
+        if not 1 <= duration <= 60:
+            raise CommandError("--duration must be between 1 and 60 seconds")
+        self.duration = duration
+        workdir = Path(tempfile.mkdtemp(prefix="thaw-bench-"))
+        try:
+            self.results = {"imports": [], "pages": [], "workers": []}
+            era = workdir / "era.json"
+            self.log(f"Generating {events} events into {era}")
+            figures, sources = max(1, events // 5), max(1, events // 10)
+            env = self.environment(f"sqlite:///{workdir / 'bench.sqlite3'}")
+            run([sys.executable, "manage.py", "generate_era", "--events", str(events), "--figures", str(figures),
+                 "--sources", str(sources), "--output", str(era)], env)  # fmt: skip
+            run([sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], env)
+            databases = [("SQLite", env["DATABASE_URL"])] + ([("PostgreSQL", postgres)] if postgres else [])
+            for name, url in databases:
+                self.measure_database(name, url, era)
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+        report = self.report(events, duration)
+        Path(output).write_text(report, encoding="utf-8")
+        self.stdout.write(report)
+        self.stdout.write(f"Written to {output}")
+
+    def log(self, message):
+        self.stderr.write(f"[{timezone.now():%H:%M:%S}] {message}")
+
+    def environment(self, database_url, **extra):
+        return {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or "benchmark-only-" + "x" * 40,
+            "DJANGO_ALLOWED_HOSTS": HOST,
+            "DJANGO_SECURE_SSL_REDIRECT": "0",
+            "THAW_MAIN_PERIOD": "khrushchev-era",
+            **extra,
+        }
+
+    def measure_database(self, name, url, era):
+        env = self.environment(url)
+        self.log(f"{name}: migrating and emptying the database")
+        run([sys.executable, "manage.py", "migrate", "-v0"], env)
+        run([sys.executable, "manage.py", "flush", "--no-input", "-v0"], env)
+        self.log(f"{name}: importing {era.name}")
+        timed = run(["/usr/bin/time", "-v", sys.executable, "manage.py", "import_era", str(era)], env)
+        elapsed = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", timed.stderr).groups()
+        seconds = int(elapsed[0] or 0) * 3600 + int(elapsed[1]) * 60 + float(elapsed[2])
+        user = float(re.search(r"User time \(seconds\): ([\d.]+)", timed.stderr).group(1))
+        peak = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", timed.stderr).group(1)) / 1024
+        self.results["imports"].append({"database": name, "seconds": seconds, "cpu": user, "peak_mb": peak})
+        pages = self.pages(era)
+        for cached in (False, True):
+            self.serve_and_load(name, url, pages, cached)
+
+    def pages(self, era):
+        document = json.loads(era.read_text(encoding="utf-8"))
+        published = {
+            section: [item for item in document[section] if item.get("status") == "published"]
+            for section in ("events", "figures")
+        }
+        event = published["events"][0]["slug"]
+        live_figures = {figure["slug"] for figure in published["figures"]}
+        appearances = Counter(p["figure"] for e in published["events"] for p in e["participants"])
+        figure = next(slug for slug, _ in appearances.most_common() if slug in live_figures)
+        stylesheet = next(
+            iter(json.loads((Path(settings.STATIC_ROOT) / "staticfiles.json").read_text())["paths"].values())
+        )
+        return [
+            ("bare view /_bench/hello/", "/_bench/hello/"),
+            ("static file", f"/static/{stylesheet}"),
+            ("home", "/"),
+            ("event page", f"/events/{event}/"),
+            ("figure page (most events)", f"/people/{figure}/"),
+            ("source page (most citations)", "/sources/source-00001/"),
+        ]
+
+    def serve_and_load(self, name, url, pages, cached):
+        port = free_port()
+        env = self.environment(url, THAW_CACHE_PAGES="1" if cached else "0", WEB_CONCURRENCY="1")
+        gunicorn = str(Path(sys.executable).parent / "gunicorn")
+        server = subprocess.Popen(  # noqa: S603 (the venv's gunicorn, our arguments)
+            [gunicorn, "-c", "gunicorn.conf.py", "--bind", f"{HOST}:{port}", "thaw_site.wsgi"],
+            env=env,
+            cwd=settings.BASE_DIR,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        mode = "cached" if cached else "uncached"
+        try:
+            base = f"http://{HOST}:{port}"
+            self.wait_for(base + pages[0][1])
+            floor = None
+            for label, path in pages:
+                with urllib.request.urlopen(base + path, timeout=60) as response:  # noqa: S310 (loopback only)
+                    response.read()  # warm: fills the cache and the worker's imports
+                self.log(f"{name}, {mode}: {label}")
+                figures = wrk(base + path, self.duration)
+                floor = floor or figures["rate"]
+                self.results["pages"].append(
+                    {"database": name, "mode": mode, "page": label, "ratio": figures["rate"] / floor, **figures}
+                )
+            workers = children(server.pid)
+            self.results["workers"].append(
+                {"database": name, "mode": mode, "rss_mb": max((rss_mb(pid) for pid in workers), default=0)}
+            )
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+
+    @staticmethod
+    def wait_for(url):
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(url, timeout=5):  # noqa: S310 (loopback only)
+                    return
+            except OSError:
+                time.sleep(0.2)
+        raise CommandError(f"gunicorn did not answer at {url}")
+
+    def report(self, events, duration):
+        cpu = next(
+            (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+             if line.startswith("model name")),
+            platform.processor(),
+        )  # fmt: skip
+        lines = [
+            "# Benchmarks",
+            "",
+            "Written by `python manage.py benchmark` (see the README); rerun it to refresh this file.",
+            "",
+            f"- When: {timezone.now():%Y-%m-%d %H:%M} UTC",
+            f"- Machine: {cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}; "
+            f"load average at the end {os.getloadavg()[0]:.2f}",
+            f"- Python {platform.python_version()}; gunicorn with one sync worker on {HOST}; "
+            f"wrk, 1 thread, 2 connections, {duration} s a page",
+            f"- Data: the generated era, {events:,} events (`generate_era --events {events}`)",
+            "",
+            "## Import of the generated file",
+            "",
+            "| database | wall clock (s) | CPU (s) | peak memory (MB) |",
+            "| --- | ---: | ---: | ---: |",
+        ]
+        lines += [
+            f"| {r['database']} | {r['seconds']:.1f} | {r['cpu']:.1f} | {r['peak_mb']:.0f} |"
+            for r in self.results["imports"]
+        ]
+        lines += [
+            "",
+            "## Pages",
+            "",
+            "Ratio: requests/s as a fraction of the bare view's in the same gunicorn run.",
+            "",
+            "| database | caching | page | requests/s | ratio | p50 (ms) | p99 (ms) | non-2xx |",
+            "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        lines += [
+            f"| {r['database']} | {r['mode']} | {r['page']} | {r['rate']:.0f} | {r['ratio']:.3f} | "
+            f"{r['p50']:.2f} | {r['p99']:.2f} | {r['errors']} |"
+            for r in self.results["pages"]
+        ]
+        lines += ["", "## Gunicorn worker memory after the run", "", "| database | caching | RSS (MB) |"]
+        lines += ["| --- | --- | ---: |"]
+        lines += [f"| {r['database']} | {r['mode']} | {r['rss_mb']:.0f} |" for r in self.results["workers"]]
+        return "\n".join(lines) + "\n"
