@@ -195,3 +195,5 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+SERIALIZATION_MODULES = {"backup": "thaw_site.management.serializer"}  # see manage.py backup
