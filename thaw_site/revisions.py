@@ -41,8 +41,29 @@ def silence_history_for_raw_saves(sender, instance, raw=False, **kwargs):
         instance.skip_history_when_saving = True
 
 
+def silence_history_for_unchanged_saves(sender, instance, raw=False, **kwargs):
+    """simple-history records every save(), even one that changes nothing (an admin "Save" on an untouched form):
+    such a save gets no history row. Timestamps set on every save (auto_now) do not count as a change."""
+    if raw or instance._state.adding or hasattr(instance, "skip_history_when_saving"):
+        return
+    if not hasattr(sender._meta, "simple_history_manager_attribute"):
+        return
+    names = [f.attname for f in sender._meta.concrete_fields if not getattr(f, "auto_now", False)]
+    stored = sender._base_manager.using(kwargs.get("using")).filter(pk=instance.pk).values(*names).first()
+    if stored is not None and all(stored[name] == getattr(instance, name) for name in names):
+        instance.skip_history_when_saving = True
+        instance._history_skipped_as_unchanged = True
+
+
+def restore_history_after_unchanged_saves(sender, instance, **kwargs):
+    if instance.__dict__.pop("_history_skipped_as_unchanged", False):
+        del instance.skip_history_when_saving
+
+
 def connect_signals():
     pre_save.connect(silence_history_for_raw_saves, dispatch_uid="silence-history-for-raw-saves")
+    pre_save.connect(silence_history_for_unchanged_saves, dispatch_uid="silence-history-for-unchanged-saves")
+    post_save.connect(restore_history_after_unchanged_saves, dispatch_uid="restore-history-after-unchanged-saves")
 
 
 def record_revisions(instances, *, user, reason, created):

@@ -1,0 +1,82 @@
+"""Shared by the leak and XSS tests: the text fields of a model, and a generic crawl of the public site."""
+
+import re
+from urllib.parse import urljoin, urlsplit
+
+from django.conf import settings
+from django.db import models
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from thaw_site.dates import validate_edtf
+
+
+def text_fields(model):
+    """Editable fields holding free text (slugs, URLs and JSON lists included); choices and EDTF dates excluded."""
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if field.editable
+        and not field.choices
+        and validate_edtf not in field.validators
+        and isinstance(field, (models.CharField, models.TextField, models.JSONField))
+    ]
+
+
+def public_patterns(resolver=None, prefix=""):
+    """(route, pattern) for every URL pattern outside the admin, flattened."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            if entry.app_name != "admin":
+                yield from public_patterns(entry, route)
+        elif isinstance(entry, URLPattern):
+            yield route, entry
+
+
+def url_parameters(route):
+    return re.findall(r"<(?:\w+:)?(\w+)>", route)
+
+
+def fill(route, values):
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], route).lstrip("^").rstrip("$")
+
+
+def fixed_public_urls():
+    """Every public URL that takes no arguments: home, lists, feeds, sitemaps, search, JSON views."""
+    return [fill(route, {}) for route, _ in public_patterns() if not url_parameters(route)]
+
+
+class Crawl:
+    """Fetch pages once each over HTTPS, following same-site links and sitemap entries outside admin and static."""
+
+    def __init__(self, client):
+        self.client = client
+        self.seen = {}
+
+    def fetch(self, url):
+        if url not in self.seen:
+            response = self.client.get(url, secure=True)
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            self.seen[url] = (response.status_code, body)
+        return self.seen[url]
+
+    def follow(self, start_urls):
+        queue = list(start_urls)
+        while queue:
+            url = queue.pop()
+            status, body = self.fetch(url)
+            if status != 200:
+                continue
+            for href in re.findall(rb'(?:href|src)="([^"#]+)', body) + re.findall(rb"<loc>([^<]+)</loc>", body):
+                parts = urlsplit(urljoin(url, href.decode()))
+                if parts.netloc not in {"", "testserver"}:
+                    continue
+                if parts.path.startswith(("/static/", f"/{settings.ADMIN_URL}")):
+                    continue
+                local = parts.path + (f"?{parts.query}" if parts.query else "")
+                if local not in self.seen:
+                    queue.append(local)
+
+    def pages(self):
+        return {url: body for url, (status, body) in self.seen.items() if status == 200}

@@ -1,0 +1,146 @@
+"""Lint rules with teeth: the code and templates are read, not run.
+
+- `|safe` and `mark_safe` only on the markup renderer's output;
+- no `QuerySet.update()`, `bulk_update()`, `bulk_create()` or raw SQL on models with history (they write none);
+- no request data expanded into `filter()`/`exclude()`/`get()`/`Q()` or fed to `order_by()`.
+"""
+
+import ast
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+
+PROJECT = Path(__file__).resolve().parent.parent
+CODE = sorted(
+    path
+    for app in ("thaw_site", "events", "people")
+    for path in (PROJECT / app).rglob("*.py")
+    if "migrations" not in path.parts
+)
+TEMPLATES = sorted(
+    path for root in (PROJECT / "templates", *(PROJECT.glob("*/templates"))) for path in root.rglob("*.html")
+)
+
+# HTML that came out of thaw_site.markup (CitedItem.rendered, frozen into publications as data.rendered).
+RENDERER_OUTPUT = re.compile(r"^(?:\w+\.)*rendered(?:\.\w+)+$")
+# Modules allowed to call mark_safe: the renderer itself, should it ever need to.
+MARK_SAFE_ALLOWED = {"thaw_site/markup.py"}
+QUERY_CALLS = {"filter", "exclude", "get", "Q", "order_by", "get_or_create", "update_or_create"}
+REQUEST_NAMES = {"request", "GET", "POST", "query_params", "data"}
+BULK_WRITES = {"update", "bulk_update", "bulk_create", "raw", "extra"}
+
+
+def relative(path):
+    return path.relative_to(PROJECT).as_posix()
+
+
+def tracked_model_names():
+    return {model.__name__ for model in apps.get_models() if hasattr(model._meta, "simple_history_manager_attribute")}
+
+
+def names_in(node):
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)} | {
+        n.attr for n in ast.walk(node) if isinstance(n, ast.Attribute)
+    }
+
+
+def manager_owner(node):
+    """`Event` for `Event.objects.filter(...).update`, else None."""
+    for inner in ast.walk(node):
+        if isinstance(inner, ast.Attribute) and inner.attr == "objects" and isinstance(inner.value, ast.Name):
+            return inner.value.id
+    return None
+
+
+def calls(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+            yield node, name
+
+
+def test_the_lint_reads_the_code_and_templates():
+    assert len(CODE) > 20 and len(TEMPLATES) > 10
+    assert {"Event", "Figure", "Source", "Topic", "Period", "Office"} <= tracked_model_names()
+
+
+def test_safe_filter_only_marks_renderer_output():
+    offenders = []
+    for path in TEMPLATES:
+        text = path.read_text(encoding="utf-8")
+        for expression in re.findall(r"\{\{\s*([^}]*?)\s*\|\s*safe\b", text):
+            if not RENDERER_OUTPUT.match(expression.strip()):
+                offenders.append(f"{relative(path)}: {expression}")
+        if re.search(r"\{%\s*autoescape\s+off", text) or "|safeseq" in text:
+            offenders.append(f"{relative(path)}: autoescape off / safeseq")
+    assert offenders == []
+
+
+def test_mark_safe_only_in_the_renderer():
+    offenders = [
+        relative(path)
+        for path in CODE
+        for _, name in calls(path)
+        if name in {"mark_safe", "SafeString"} and relative(path) not in MARK_SAFE_ALLOWED
+    ]
+    assert offenders == []
+
+
+def test_no_history_less_bulk_writes_on_tracked_models():
+    tracked = tracked_model_names()
+    offenders = []
+    for path in CODE:
+        for node, name in calls(path):
+            if name in BULK_WRITES and isinstance(node.func, ast.Attribute):
+                owner = manager_owner(node.func.value)
+                if owner in tracked:
+                    offenders.append(f"{relative(path)}:{node.lineno} {owner}.…{name}()")
+        if re.search(r"\bcursor\(\)|\.execute\(|RawSQL\(", path.read_text(encoding="utf-8")):
+            offenders.append(f"{relative(path)}: raw SQL")
+    assert offenders == []
+
+
+def test_no_request_data_reaches_query_arguments():
+    offenders = []
+    for path in CODE:
+        for node, name in calls(path):
+            if name not in QUERY_CALLS:
+                continue
+            arguments = [*node.args, *(keyword.value for keyword in node.keywords)]
+            from_request = any(names_in(argument) & REQUEST_NAMES for argument in arguments)
+            expanded = any(keyword.arg is None for keyword in node.keywords)
+            if from_request and (expanded or name == "order_by"):
+                offenders.append(f"{relative(path)}:{node.lineno} {name}(**request …)")
+    assert offenders == []
+
+
+@pytest.mark.parametrize(
+    ("source", "rule"),
+    [
+        ("Event.objects.filter(slug='x').update(title='y')\n", test_no_history_less_bulk_writes_on_tracked_models),
+        ("Q(**request.GET.dict())\n", test_no_request_data_reaches_query_arguments),
+        ("qs.order_by(request.GET['o'])\n", test_no_request_data_reaches_query_arguments),
+        ("mark_safe(value)\n", test_mark_safe_only_in_the_renderer),
+    ],
+)
+def test_each_rule_catches_what_it_forbids(tmp_path, monkeypatch, source, rule):
+    planted = tmp_path / "planted.py"
+    planted.write_text(source, encoding="utf-8")
+    monkeypatch.setattr(sys.modules[__name__], "CODE", [planted])
+    monkeypatch.setattr(sys.modules[__name__], "relative", lambda path: path.name)
+    with pytest.raises(AssertionError):
+        rule()
+
+
+def test_the_safe_rule_catches_a_title_marked_safe(tmp_path, monkeypatch):
+    template = tmp_path / "bad.html"
+    template.write_text("{{ item.title|safe }} {{ data.rendered.body|safe }}", encoding="utf-8")
+    monkeypatch.setattr(sys.modules[__name__], "TEMPLATES", [template])
+    monkeypatch.setattr(sys.modules[__name__], "relative", lambda path: path.name)
+    with pytest.raises(AssertionError, match=r"item\.title"):
+        test_safe_filter_only_marks_renderer_output()

@@ -1,0 +1,15 @@
+"""What a backup holds: every table except those Django rebuilds itself (see docs/operations.md)."""
+
+from django.apps import apps
+
+# Rebuilt by `migrate` (content types, permissions) or worthless after a restore (sessions, login-attempt logs).
+# Groups and log entries point at the first two by natural key, so their ids may differ between databases.
+NOT_BACKED_UP = {"contenttypes", "auth.permission", "sessions", "axes"}
+
+
+def backed_up_models():
+    return [
+        model
+        for model in apps.get_models()
+        if model._meta.app_label not in NOT_BACKED_UP and model._meta.label_lower not in NOT_BACKED_UP
+    ]

@@ -1,0 +1,44 @@
+"""Load a file written by `backup` into an empty, migrated database.
+
+    python manage.py migrate && python manage.py restore thaw-2026-11-26.backup.gz
+    python manage.py restore FILE --force      (empties a database that already holds data first)
+
+Everything is loaded in one transaction: a file that fails to load leaves the database as it was.
+History rows are restored as they were dumped; the restore itself writes none.
+"""
+
+from pathlib import Path
+
+from django.core.cache import cache
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from thaw_site.management.backup import backed_up_models
+
+
+class Command(BaseCommand):
+    help = "Restore a backup made by `backup` into an empty database."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="A file written by `manage.py backup`.")
+        parser.add_argument(
+            "--force", action="store_true", help="Delete everything in a non-empty database before restoring."
+        )
+
+    def handle(self, *args, file, force, **options):
+        if not Path(file).is_file():
+            raise CommandError(f"{file}: no such file")
+        holding = [model._meta.label for model in backed_up_models() if model._default_manager.exists()]
+        if holding and not force:
+            raise CommandError(
+                f"The database is not empty ({', '.join(holding[:5])}{' …' if len(holding) > 5 else ''} hold rows). "
+                "Restore into an empty database, or pass --force to delete its contents first."
+            )
+        with transaction.atomic():
+            if holding:
+                call_command("flush", interactive=False, verbosity=0)
+            call_command("loaddata", file, verbosity=0)
+        cache.clear()
+        rows = sum(model._default_manager.count() for model in backed_up_models())
+        self.stdout.write(f"Restored {rows} rows from {file}.")
