@@ -3,9 +3,11 @@
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db.models import Count
 from django.http import Http404
 from django.views.generic import DetailView, ListView
 
+from .machine import structured_data
 from .models import Kind, Publication, PublishedLink
 
 
@@ -30,7 +32,8 @@ def live_targets(links):
     if not slugs:
         return {}
     wanted = {(link.target_kind, link.target_slug) for link in links}
-    found = Publication.objects.live().filter(slug__in=slugs).defer("data", "search_text")
+    # Not deferring data: reference lists show each source's bibliographic data.
+    found = Publication.objects.live().filter(slug__in=slugs).defer("search_text")
     return {(p.kind, p.slug): p for p in found if (p.kind, p.slug) in wanted}
 
 
@@ -61,10 +64,35 @@ def linking_here(publication, relation, from_kind):
             publication__kind=from_kind,
         )
         .select_related("publication")
-        .defer("publication__data", "publication__search_text")
+        .defer("publication__search_text")
         .order_by("publication__sort_start", "publication__sort_end", "publication__slug", "position")
     )
     return [Linked(row.publication, row.detail) for row in rows]
+
+
+def live_events():
+    """Live events in date order, with the data their list entries show."""
+    return Publication.objects.live().of_kind(Kind.EVENT).defer("search_text").in_order()
+
+
+def events_linking_to(publication, relation):
+    """Live events that link to this publication by `relation` (period, topic, participant), in one query."""
+    return live_events().linking_to(relation, publication.kind, publication.slug)
+
+
+def live_topics_with_counts():
+    """Live topics, each with `event_count`: how many live events it holds."""
+    counts = dict(
+        PublishedLink.objects.filter(
+            relation="topic", target_kind=Kind.TOPIC, publication__is_live=True, publication__kind=Kind.EVENT
+        )
+        .values_list("target_slug")
+        .annotate(events=Count("id"))
+    )
+    topics = list(Publication.objects.live().of_kind(Kind.TOPIC).defer("search_text", "data").order_by("title"))
+    for topic in topics:
+        topic.event_count = counts.get(topic.slug, 0)
+    return topics
 
 
 class LiveDetailView(DetailView):
@@ -81,7 +109,13 @@ class LiveDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         links, references = resolve(self.object)
-        return super().get_context_data(data=self.object.data, links=links, references=references, **kwargs)
+        return super().get_context_data(
+            data=self.object.data,
+            links=links,
+            references=references,
+            structured_data=structured_data(self.request, self.object, links, references),
+            **kwargs,
+        )
 
 
 class LiveListView(ListView):
