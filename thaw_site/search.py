@@ -36,8 +36,9 @@ def search(query):
     if connection.vendor == "postgresql":
         text_query = SearchQuery(query, search_type="websearch", config=CONFIG)
         return (
-            live.annotate(rank=SearchRank(search_vector(), text_query))
-            .filter(rank__gt=0)
+            live.annotate(document=search_vector())
+            .filter(document=text_query)
+            .annotate(rank=SearchRank(F("document"), text_query))
             .annotate(
                 headline=SearchHeadline(
                     "search_text",
