@@ -20,5 +20,5 @@ class FigureDetail(LiveDetailView):
         context = super().get_context_data(**kwargs)
         context["participations"] = linking_here(self.object, "participant", Kind.EVENT)
         offices = office_entries(self.object.data.get("offices", []), died=self.object.data.get("died", ""))
-        context["chart"] = build_chart(offices) if offices else None
+        context["chart"] = build_chart(offices, labelled=True) if offices else None
         return context

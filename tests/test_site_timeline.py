@@ -99,3 +99,15 @@ def test_an_office_without_an_end_runs_to_death_or_stays_open():
     offices = [{"title": "First", "start": "1953-09", "end": ""}, {"title": "Undated", "start": "", "end": ""}]
     assert office_entries(offices, died="1971-09-11") == [Entry("First", "1953-09", "1971-09-11")]
     assert office_entries(offices) == [Entry("First", "1953-09", "", open_end=True)]
+
+
+def test_labelled_charts_give_each_office_its_own_lane():
+    chart = build_chart([Entry("First", "1953"), Entry("Second", "1958")], labelled=True)
+    assert [mark.lane for mark in chart.marks] == [0, 1]
+    assert chart.labelled and chart.height > build_chart([Entry("First", "1953"), Entry("Second", "1958")]).height
+
+
+def test_figure_page_draws_its_offices_on_a_labelled_timeline(client, era):
+    html = client.get("/people/nikita-khrushchev/").content.decode()
+    assert 'aria-labelledby="offices-chart-title"' in html
+    assert '<text class="mark-label' in html and "First Secretary of the Central Committee</text>" in html

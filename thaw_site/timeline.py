@@ -15,6 +15,7 @@ from .dates import date_range, parse_date
 WIDTH = 1000
 MARGIN = 12
 LANE = 14
+LABELLED_LANE = 34
 AXIS = 22
 POINT_RADIUS = 5
 
@@ -38,10 +39,24 @@ class Mark:
     point: bool
     fuzzy: bool
     open_end: bool
+    lane_height: int = LANE
 
     @property
     def y(self):
-        return self.lane * LANE + 2
+        return (self.lane + 1) * self.lane_height - LANE + 2
+
+    @property
+    def label_y(self):
+        return self.y - 5
+
+    @property
+    def label_at_end(self):
+        """A label starting late in the chart ends at its mark's end instead, so it stays inside."""
+        return self.x > WIDTH * 0.55
+
+    @property
+    def label_x(self):
+        return round(self.x + self.width, 1) if self.label_at_end else self.x
 
     @property
     def cx(self):
@@ -49,7 +64,7 @@ class Mark:
 
     @property
     def cy(self):
-        return self.y + LANE / 2 - 1
+        return self.y + LANE / 2 - 2
 
     @property
     def height(self):
@@ -74,11 +89,12 @@ class Chart:
     marks: list
     ticks: list
     lanes: int
+    labelled: bool = False
     width: int = WIDTH
 
     @property
     def axis_y(self):
-        return max(self.lanes, 1) * LANE + 4
+        return max(self.lanes, 1) * (LABELLED_LANE if self.labelled else LANE) + 4
 
     @property
     def height(self):
@@ -103,8 +119,11 @@ def office_entries(offices, *, died=""):
     ]
 
 
-def build_chart(entries, *, first_year=None, last_year=None):
-    """Lay out the entries between first_year and last_year (default: the years they cover)."""
+def build_chart(entries, *, first_year=None, last_year=None, labelled=False):
+    """Lay out the entries between first_year and last_year (default: the years they cover).
+
+    Unlabelled marks share lanes wherever they don't overlap; labelled ones get a lane each, titled.
+    """
     spans = []
     for entry in entries:
         try:
@@ -140,13 +159,15 @@ def build_chart(entries, *, first_year=None, last_year=None):
         width = max(x_of(latest + datetime.timedelta(days=1)) - x, 2.0)
         candidate = Mark(entry.label, x, round(width, 1), 0, point, fuzzy, entry.open_end)
         left, right = candidate.extent
-        lane = next((i for i, end in enumerate(lane_ends) if end + 2 <= left), len(lane_ends))
+        free = (i for i, end in enumerate(lane_ends) if end + 2 <= left and not labelled)
+        lane = next(free, len(lane_ends))
         if lane == len(lane_ends):
             lane_ends.append(right)
         else:
             lane_ends[lane] = right
-        marks.append(Mark(entry.label, x, round(width, 1), lane, point, fuzzy, entry.open_end))
+        lane_height = LABELLED_LANE if labelled else LANE
+        marks.append(Mark(entry.label, x, round(width, 1), lane, point, fuzzy, entry.open_end, lane_height))
     years = range(first_year, last_year + 2)
     step = 1 if len(years) <= 16 else 5 if len(years) <= 80 else 10
     ticks = [Tick(year, x_of(datetime.date(year, 1, 1)), year % step == 0 and year <= last_year) for year in years]
-    return Chart(first_year, last_year, marks, ticks, len(lane_ends))
+    return Chart(first_year, last_year, marks, ticks, len(lane_ends), labelled)
