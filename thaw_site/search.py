@@ -88,5 +88,7 @@ def snippet_html(publication, query):
     """The publication's highlighted snippet as safe HTML."""
     marked = getattr(publication, "headline", None)
     if marked is None:
-        marked = marked_snippet(publication.search_text or publication.summary, WORDS.findall(query))
+        # search_text begins with the title, which the result shows already.
+        text = publication.search_text.removeprefix(publication.title).strip() or publication.summary
+        marked = marked_snippet(text, WORDS.findall(query))
     return mark_safe(escape(marked).replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308 - escaped above
