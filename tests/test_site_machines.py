@@ -16,12 +16,26 @@ def json_ld(html):
     return json.loads(blocks[0])
 
 
-def test_sitemap_lists_fixed_pages_and_every_live_item(client, era):
-    xml = client.get("/sitemap.xml").content.decode()
-    assert "<loc>http://testserver/timeline/</loc>" in xml
-    assert "<loc>http://testserver/events/secret-speech/</loc>" in xml
-    assert "<loc>http://testserver/people/nikita-khrushchev/</loc>" in xml
-    assert xml.count("<url>") == 5 + Publication.objects.live().count()
+def test_sitemap_index_lists_sections_holding_fixed_pages_and_every_live_item(client, era):
+    index = client.get("/sitemap.xml").content.decode()
+    assert "<loc>http://testserver/sitemap-pages.xml</loc>" in index
+    assert "<loc>http://testserver/sitemap-items.xml</loc>" in index
+    pages = client.get("/sitemap-pages.xml").content.decode()
+    assert "<loc>http://testserver/timeline/</loc>" in pages and pages.count("<url>") == 5
+    items = client.get("/sitemap-items.xml").content.decode()
+    assert "<loc>http://testserver/events/secret-speech/</loc>" in items
+    assert "<loc>http://testserver/people/nikita-khrushchev/</loc>" in items
+    assert items.count("<url>") == Publication.objects.live().count()
+    assert "<lastmod>" in items
+
+
+def test_a_large_archive_splits_its_sitemap_into_pages(client, era, monkeypatch):
+    from thaw_site.sitemaps import PublicationsSitemap
+
+    monkeypatch.setattr(PublicationsSitemap, "limit", 30)
+    index = client.get("/sitemap.xml").content.decode()
+    assert "sitemap-items.xml?p=3" in index
+    assert client.get("/sitemap-items.xml?p=3").status_code == 200
 
 
 def test_atom_feed_lists_published_changes_newest_first(client, era):

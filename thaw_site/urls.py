@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 
 from . import feeds, machine, views
@@ -11,7 +11,8 @@ urlpatterns = [
     path("timeline.json", machine.timeline_json, name="timeline-json"),
     path("search/", views.search_page, name="search"),
     path("changes.atom", feeds.PublishedChanges(), name="feed"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemaps.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"}, name="sitemap"),
+    path("sitemap-<section>.xml", sitemaps.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("admin/", admin.site.urls),
     path("", include("events.urls")),
     path("", include("people.urls")),
