@@ -1,7 +1,10 @@
 """Public pages of the era, built from live publications only."""
 
+from django.views.generic import TemplateView
+
 from thaw_site.models import Kind
-from thaw_site.public import LiveDetailView, LiveListView, linking_here
+from thaw_site.public import LiveDetailView, LiveListView, events_linking_to, linking_here, live_topics_with_counts
+from thaw_site.timeline import build_chart, event_entries
 
 
 class EventDetail(LiveDetailView):
@@ -19,24 +22,35 @@ class EventDetail(LiveDetailView):
         return context
 
 
-class PeriodDetail(LiveDetailView):
+class EventsLinkingHere(LiveDetailView):
+    """An item page listing the live events that link to it (by `relation`), with their visual timeline."""
+
+    relation = None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["events"] = events = list(events_linking_to(self.object, self.relation))
+        context["chart"] = build_chart(event_entries(events)) if events else None
+        return context
+
+
+class PeriodDetail(EventsLinkingHere):
     kind = Kind.PERIOD
+    relation = "period"
     template_name = "events/period_detail.html"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["events"] = [linked.target for linked in linking_here(self.object, "period", Kind.EVENT)]
-        return context
 
-
-class TopicDetail(LiveDetailView):
+class TopicDetail(EventsLinkingHere):
     kind = Kind.TOPIC
+    relation = "topic"
     template_name = "events/topic_detail.html"
 
+
+class TopicList(TemplateView):
+    template_name = "events/topic_list.html"
+
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["events"] = [linked.target for linked in linking_here(self.object, "topic", Kind.EVENT)]
-        return context
+        return super().get_context_data(topics=live_topics_with_counts(), **kwargs)
 
 
 class SourceList(LiveListView):

@@ -2,6 +2,7 @@
 
 from thaw_site.models import Kind
 from thaw_site.public import LiveDetailView, LiveListView, linking_here
+from thaw_site.timeline import build_chart, office_entries
 
 
 class FigureList(LiveListView):
@@ -18,4 +19,6 @@ class FigureDetail(LiveDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["participations"] = linking_here(self.object, "participant", Kind.EVENT)
+        offices = office_entries(self.object.data.get("offices", []), died=self.object.data.get("died", ""))
+        context["chart"] = build_chart(offices, labelled=True) if offices else None
         return context

@@ -5,12 +5,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import reduce
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.db.models.fields.json import KT
 from django.db.models.functions import JSONObject
 from django.http import Http404
 from django.views.generic import DetailView, ListView
 
+from .machine import structured_data
 from .models import Kind, Publication, PublishedLink
 
 
@@ -36,9 +37,10 @@ def live_targets(links):
         slugs_of_kind[link.target_kind].add(link.target_slug)
     if not slugs_of_kind:
         return {}
+    # Not deferring data: reference lists show each source's bibliographic data.
     # By kind and slug together, so the one-live-per-slug index finds them (by slug alone is a full scan).
     wanted = reduce(operator.or_, (Q(kind=kind, slug__in=slugs) for kind, slugs in slugs_of_kind.items()))
-    found = Publication.objects.live().filter(wanted).defer("data", "search_text")
+    found = Publication.objects.live().filter(wanted).defer("search_text")
     return {(p.kind, p.slug): p for p in found}
 
 
@@ -85,6 +87,31 @@ def linking_here(publication, relation, from_kind):
     return linked
 
 
+def live_events():
+    """Live events in date order, with the data their list entries show."""
+    return Publication.objects.live().of_kind(Kind.EVENT).defer("search_text").in_order()
+
+
+def events_linking_to(publication, relation):
+    """Live events that link to this publication by `relation` (period, topic, participant), in one query."""
+    return live_events().linking_to(relation, publication.kind, publication.slug)
+
+
+def live_topics_with_counts():
+    """Live topics, each with `event_count`: how many live events it holds."""
+    counts = dict(
+        PublishedLink.objects.filter(
+            relation="topic", target_kind=Kind.TOPIC, publication__is_live=True, publication__kind=Kind.EVENT
+        )
+        .values_list("target_slug")
+        .annotate(events=Count("id"))
+    )
+    topics = list(Publication.objects.live().of_kind(Kind.TOPIC).defer("search_text", "data").order_by("title"))
+    for topic in topics:
+        topic.event_count = counts.get(topic.slug, 0)
+    return topics
+
+
 class LiveDetailView(DetailView):
     """An item page from its live publication; anything without one is a 404."""
 
@@ -99,7 +126,13 @@ class LiveDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         links, references = resolve(self.object)
-        return super().get_context_data(data=self.object.data, links=links, references=references, **kwargs)
+        return super().get_context_data(
+            data=self.object.data,
+            links=links,
+            references=references,
+            structured_data=structured_data(self.request, self.object, links, references),
+            **kwargs,
+        )
 
 
 class LiveListView(ListView):

@@ -28,6 +28,13 @@ def live_publication(item):
     return Publication.objects.live().filter(kind=kind_of(item), item_uid=item.uid).first()
 
 
+def interchange_item(kind, item):
+    """The item as one entry of the thaw-era format, frozen with it so /<kind>/<slug>.json serves the live version."""
+    from .interchange import export_item  # interchange imports this module to publish what it imports
+
+    return export_item(f"{kind}s", item)
+
+
 @transaction.atomic
 def make_live(item, *, by=None, note=""):
     """Freeze the item as it is now into its live publication; the previous one stays as history."""
@@ -59,7 +66,7 @@ def make_live_many(items, *, by=None, note="", revisions=None):
             summary=snapshot.summary,
             sort_start=snapshot.sort_start,
             sort_end=snapshot.sort_end,
-            data=snapshot.data,
+            data={**snapshot.data, "interchange": interchange_item(kind, item)},
             search_text=snapshot.search_text,
             published_at=now,
             published_by=by,

@@ -1,11 +1,19 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 
-from . import bench, views
+from . import bench, feeds, machine, views
+from .sitemaps import SITEMAPS
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("timeline/", views.timeline, name="timeline"),
+    path("timeline.json", machine.timeline_json, name="timeline-json"),
+    path("search/", views.search_page, name="search"),
+    path("changes.atom", feeds.PublishedChanges(), name="feed"),
+    path("sitemap.xml", sitemaps.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"}, name="sitemap"),
+    path("sitemap-<section>.xml", sitemaps.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("", include("events.citation_urls")),
     path(settings.ADMIN_URL, admin.site.urls),
     path("_bench/hello/", bench.hello, name="bench-hello"),

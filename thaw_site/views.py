@@ -1,14 +1,23 @@
-"""The home page: the site's main period, its key figures and its events in order."""
+"""Site-wide pages: home, the timeline and search, all built from live publications."""
 
+import datetime
+
+from django import forms
 from django.conf import settings
-from django.db.models import Count
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Min
 from django.http import Http404
 from django.shortcuts import render
 
 from .models import Kind, Publication, PublishedLink
-from .public import linking_here
+from .public import events_linking_to, live_events, live_topics_with_counts
+from .search import MIN_QUERY_LENGTH, search, snippet_html
+from .timeline import build_chart, event_entries
 
 KEY_FIGURES = 12
+RECENT_CHANGES = 8
+EVENTS_PER_PAGE = 60
+RESULTS_PER_PAGE = 20
 
 
 def home(request):
@@ -16,7 +25,7 @@ def home(request):
     period = next((p for p in periods if p.slug == settings.THAW_MAIN_PERIOD), None)
     if period is None:
         raise Http404("The main period is not published yet.")
-    events = [linked.target for linked in linking_here(period, "period", Kind.EVENT)]
+    events = list(events_linking_to(period, "period"))
     counts = (
         PublishedLink.objects.filter(relation="participant", publication__in=[e.pk for e in events])
         .values("target_slug")
@@ -27,6 +36,7 @@ def home(request):
     figures = Publication.objects.live().of_kind(Kind.FIGURE).filter(slug__in=ranked).defer("search_text")
     by_slug = {figure.slug: figure for figure in figures}
     key_figures = [by_slug[slug] for slug in ranked if slug in by_slug][:KEY_FIGURES]
+    recent = Publication.objects.live().defer("search_text", "data").order_by("-published_at", "-id")[:RECENT_CHANGES]
     return render(
         request,
         "home.html",
@@ -34,7 +44,84 @@ def home(request):
             "period": period,
             "data": period.data,
             "events": events,
+            "chart": build_chart(event_entries(events)),
             "key_figures": key_figures,
+            "topics": [t for t in live_topics_with_counts() if t.event_count],
+            "recent": recent,
             "other_periods": [p for p in periods if p.pk != period.pk],
+        },
+    )
+
+
+class TimelineFilter(forms.Form):
+    """The timeline's query string: every field optional, an invalid one ignored and named."""
+
+    topic = forms.SlugField(required=False)
+    figure = forms.SlugField(required=False)
+    start = forms.IntegerField(required=False, min_value=1, max_value=9999, label="From year")
+    end = forms.IntegerField(required=False, min_value=1, max_value=9999, label="To year")
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            cleaned["start"], cleaned["end"] = end, start
+        return cleaned
+
+
+def filtered_events(filters):
+    events = live_events()
+    if filters.get("topic"):
+        events = events.linking_to("topic", Kind.TOPIC, filters["topic"])
+    if filters.get("figure"):
+        events = events.linking_to("participant", Kind.FIGURE, filters["figure"])
+    if filters.get("start"):
+        events = events.filter(sort_end__gte=datetime.date(filters["start"], 1, 1))
+    if filters.get("end"):
+        events = events.filter(sort_start__lte=datetime.date(filters["end"], 12, 31))
+    return events
+
+
+def timeline(request):
+    form = TimelineFilter(request.GET)
+    form.is_valid()
+    filters = form.cleaned_data
+    topics = live_topics_with_counts()
+    figures = list(Publication.objects.live().of_kind(Kind.FIGURE).values_list("slug", "title").order_by("title"))
+    topic = next((t for t in topics if t.slug == filters.get("topic")), None)
+    figure = next((title for slug, title in figures if slug == filters.get("figure")), None)
+    bounds = live_events().aggregate(first=Min("sort_start"), last=Max("sort_end"))
+    page = Paginator(filtered_events(filters), EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+    events = list(page.object_list)
+    return render(
+        request,
+        "timeline.html",
+        {
+            "form": form,
+            "filters": filters,
+            "topics": topics,
+            "figures": figures,
+            "topic": topic,
+            "figure_name": figure,
+            "years": range(bounds["first"].year, bounds["last"].year + 1) if bounds["first"] else [],
+            "page_obj": page,
+            "events": events,
+            "chart": build_chart(event_entries(events)) if events else None,
+        },
+    )
+
+
+def search_page(request):
+    query = request.GET.get("q", "").strip()
+    results = search(query) if len(query) >= MIN_QUERY_LENGTH else None
+    page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page")) if results is not None else None
+    return render(
+        request,
+        "search.html",
+        {
+            "query": query,
+            "page_obj": page,
+            "results": [(p, snippet_html(p, query)) for p in page.object_list] if page else [],
+            "too_short": bool(query) and results is None,
         },
     )

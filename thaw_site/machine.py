@@ -1,0 +1,167 @@
+"""The site for machines: one published item in the interchange format, the timeline for TimelineJS,
+and schema.org descriptions of item pages. All built from live publications only."""
+
+from django.core.exceptions import ValidationError
+from django.db.models.fields.json import KT
+from django.http import Http404, JsonResponse
+from django.utils.html import escape
+
+from .dates import parse_date
+from .interchange import FORMAT, VERSION
+from .models import Kind, Publication
+
+CREATIVE_WORK_TYPES = {
+    "book": "Book",
+    "chapter": "Chapter",
+    "article-journal": "ScholarlyArticle",
+    "article-magazine": "Article",
+    "article-newspaper": "NewsArticle",
+    "webpage": "WebPage",
+    "report": "Report",
+    "thesis": "Thesis",
+}
+
+
+def item_json(request, slug, kind):
+    """The live version of one item as a thaw-era document holding just that item (importable as it is)."""
+    publication = Publication.objects.live().filter(kind=kind, slug=slug).only("data").first()
+    if publication is None or "interchange" not in publication.data:
+        raise Http404(f"No published {kind} here.")
+    document = {"format": FORMAT, "version": VERSION, f"{kind}s": [publication.data["interchange"]]}
+    return JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 2})
+
+
+def timeline_date(text):
+    """An EDTF date as a TimelineJS date object; None for empty or unreadable text."""
+    if not text:
+        return None
+    try:
+        date = parse_date(text)
+    except ValidationError:
+        return None
+    value = {"year": date.year, "display_date": str(date)}
+    if date.month:
+        value["month"] = date.month
+    if date.day:
+        value["day"] = date.day
+    return value
+
+
+def timeline_json(request):
+    """Every live event in the JSON that TimelineJS (timeline.knightlab.com) reads."""
+    rows = (
+        Publication.objects.live()
+        .of_kind(Kind.EVENT)
+        .in_order()
+        .values("slug", "title", "summary", date=KT("data__date"), end=KT("data__end"))
+    )
+    events = []
+    for row in rows:
+        start = timeline_date(row["date"])
+        if start is None:
+            continue
+        url = request.build_absolute_uri(f"/events/{row['slug']}/")
+        event = {
+            "unique_id": row["slug"],
+            "start_date": start,
+            "text": {
+                "headline": escape(row["title"]),
+                "text": f'<p>{escape(row["summary"])}</p><p><a href="{escape(url)}">Read with its sources</a></p>',
+            },
+        }
+        end = timeline_date(row["end"])
+        if end:
+            event["end_date"] = end
+        events.append(event)
+    document = {
+        "title": {
+            "text": {
+                "headline": "Thaw: the Soviet Union, 1953–1964",
+                "text": "Every published event of the era, each linked to its cited page.",
+            }
+        },
+        "events": events,
+    }
+    return JsonResponse(document, json_dumps_params={"ensure_ascii": False})
+
+
+def iso_date(text):
+    """EDTF without its qualifier is ISO 8601 (1956, 1956-02, 1956-02-25)."""
+    return text.rstrip("~?%") if text else None
+
+
+def creative_work(source, url):
+    """A source (its publication data) as a schema.org CreativeWork."""
+    work = {
+        "@type": CREATIVE_WORK_TYPES.get(source.get("kind"), "CreativeWork"),
+        "name": source.get("title"),
+        "url": url,
+        "author": [{"@type": "Person", "name": name} for name in source.get("authors", [])],
+    }
+    if source.get("publisher"):
+        work["publisher"] = {"@type": "Organization", "name": source["publisher"]}
+    if source.get("year"):
+        work["datePublished"] = str(source["year"])
+    if source.get("isbn"):
+        work["isbn"] = source["isbn"]
+    if source.get("url"):
+        work["sameAs"] = source["url"]
+    return work
+
+
+def linked_url(request, linked):
+    return request.build_absolute_uri(linked.target.get_absolute_url())
+
+
+def structured_data(request, publication, links, references):
+    """A schema.org description of an item page: the page (with its citations) about the thing it describes."""
+    data = publication.data
+    url = request.build_absolute_uri(publication.get_absolute_url())
+    if publication.kind == Kind.SOURCE:
+        return {"@context": "https://schema.org", **creative_work(data, url)}
+    about = {"@type": "Thing", "name": publication.title, "description": publication.summary}
+    if publication.kind == Kind.EVENT:
+        about = {
+            "@type": "Event",
+            "name": publication.title,
+            "description": publication.summary,
+            "startDate": iso_date(data.get("date")),
+            "endDate": iso_date(data.get("end")) or iso_date(data.get("date")),
+            "eventStatus": "https://schema.org/EventScheduled",
+            "attendee": [
+                {"@type": "Person", "name": linked.target.title, "url": linked_url(request, linked)}
+                for linked in links.get("participant", [])
+            ],
+        }
+        if data.get("place"):
+            about["location"] = {"@type": "Place", "name": data["place"]}
+    elif publication.kind == Kind.FIGURE:
+        about = {
+            "@type": "Person",
+            "name": publication.title,
+            "description": publication.summary,
+            "hasOccupation": [
+                {"@type": "Role", "roleName": office["title"], "startDate": iso_date(office.get("start"))}
+                for office in data.get("offices", [])
+            ],
+        }
+        if data.get("native_name"):
+            about["alternateName"] = data["native_name"]
+        if data.get("born"):
+            about["birthDate"] = iso_date(data["born"])
+        if data.get("died"):
+            about["deathDate"] = iso_date(data["died"])
+    return {
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": publication.title,
+        "description": publication.summary,
+        "url": url,
+        "datePublished": publication.published_at.replace(microsecond=0).isoformat(),
+        "about": about,
+        "citation": [
+            creative_work(reference.source.data, request.build_absolute_uri(reference.source.get_absolute_url()))
+            for reference in references
+            if reference.source is not None
+        ],
+    }
