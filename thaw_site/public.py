@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import reduce
 
 from django.db.models import Count, Q
-from django.db.models.fields.json import KT
+from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import JSONObject
 from django.http import Http404
 from django.views.generic import DetailView, ListView
@@ -77,7 +77,7 @@ def linking_here(publication, relation, from_kind):
         )
         .select_related("publication")
         .defer("publication__data", "publication__search_text")
-        .annotate(list_data=JSONObject(**{key: KT(f"publication__data__{key}") for key in LIST_DATA}))
+        .annotate(list_data=JSONObject(**{key: KeyTextTransform(key, "publication__data") for key in LIST_DATA}))
         .order_by("publication__sort_start", "publication__sort_end", "publication__slug", "position")
     )
     linked = []
