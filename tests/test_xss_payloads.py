@@ -55,7 +55,7 @@ PAYLOADS = [
     "<style>@import 'https://evil.example/x.css'</style>",
     "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
     "{{ settings.SECRET_KEY }}{% debug %}",
-    "\u202e<script>alert(1)</script>\u0000",
+    "\u202e<script>alert(1)</script>\u2028",
 ]
 FORBIDDEN_TAGS = {"iframe", "object", "embed", "base", "mglyph"}
 PAYLOAD_MARKS = ("alert(", "evil.example")
@@ -239,3 +239,12 @@ def test_payloads_through_import_are_refused_or_rendered_harmless(client, era, e
                 assert audit(response.content.decode()) == [], (payload, url)
     print(f"import: {refused} hostile files refused, {rendered} imported and rendered harmless")
     assert rendered >= 20
+
+
+def test_a_nul_character_in_an_import_is_refused_by_place(era, era_document):
+    event = era_document["events"][0]
+    event["summary"] = "<script>alert(1)</script>\u0000"
+    with pytest.raises(ImportFailed) as refusal:
+        import_document(era_document, source_name="nul.json")
+    assert refusal.value.errors == [f"events[0] {event['slug']!r}, field summary: contains a NUL character (\\u0000)"]
+    assert not Event.objects.filter(summary__contains="alert").exists()

@@ -311,6 +311,20 @@ def semantic_errors(document):
     return errors
 
 
+def nul_character_errors(document):
+    """PostgreSQL cannot store NUL in text: refuse it by place rather than fail while writing."""
+
+    def walk(value, path):
+        if isinstance(value, str):
+            if "\x00" in value:
+                yield f"{place(document, path)}: contains a NUL character (\\u0000)"
+        elif isinstance(value, (dict, list)):
+            for key, inner in value.items() if isinstance(value, dict) else enumerate(value):
+                yield from walk(inner, (*path, key))
+
+    return list(walk(document, ()))
+
+
 def validate_document(document):
     """Raise ImportFailed listing every problem, or return when the document can be imported."""
     if not isinstance(document, dict) or document.get("format") != FORMAT:
@@ -319,7 +333,7 @@ def validate_document(document):
         raise ImportFailed(
             [f"document: version {document.get('version')!r} is not supported; this site reads version {VERSION}"]
         )
-    errors = schema_errors(document)
+    errors = schema_errors(document) or nul_character_errors(document)
     if not errors:
         errors = semantic_errors(document)
     if errors:
