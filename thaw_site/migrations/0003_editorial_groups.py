@@ -7,6 +7,8 @@ EDITORIAL = {
     "events": ["period", "topic", "source", "event", "participation"],
     "people": ["figure", "office"],
 }
+# Removing a participant or an office is an edit of the event or figure, so authors may delete those rows.
+PARTS = {"events": ["participation"], "people": ["office"]}
 READ_ONLY = {"events": ["citation", "citationneeded"], "thaw_site": ["publication"]}
 AUTHOR_WORKFLOW = ["submit_item"]
 REVIEWER_WORKFLOW = ["submit_item", "send_back_item", "publish_item", "withdraw_item"]
@@ -17,6 +19,9 @@ def codenames():
         for model in models:
             for action in ("add", "change", "view"):
                 yield app_label, f"{action}_{model}"
+    for app_label, models in PARTS.items():
+        for model in models:
+            yield app_label, f"delete_{model}"
     for app_label, models in READ_ONLY.items():
         for model in models:
             yield app_label, f"view_{model}"
