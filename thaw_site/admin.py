@@ -249,3 +249,22 @@ def _int(value):
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+def editorial_models(site=admin.site):
+    return [model for model, model_admin in site._registry.items() if isinstance(model_admin, ItemAdmin)]
+
+
+def change_url_of(item):
+    return reverse(f"admin:{item._meta.app_label}_{item._meta.model_name}_change", args=[item.pk])
+
+
+def review_queue_view(request):
+    """Reviewers' queue: every item in review, oldest submission first, with its diff against the live version."""
+    context = {
+        **admin.site.each_context(request),
+        "title": "Review queue",
+        "entries": workflow.in_review(editorial_models()),
+        "can_review": request.user.has_perm(services.PERMISSIONS["publish"]),
+    }
+    return TemplateResponse(request, "admin/thaw/review_queue.html", context)

@@ -139,7 +139,7 @@ def send_back(*, item, by, comment):
 
 
 def check_four_eyes(item, by):
-    if by.is_superuser or not getattr(settings, "THAW_FOUR_EYES", True):
+    if by.is_superuser or not settings.THAW_FOUR_EYES:
         return
     if by.pk in workflow.editors_since_live(item):
         raise PermissionDenied("You edited this item since it was last published: another reviewer must publish it.")

@@ -6,6 +6,8 @@ DJANGO_ALLOWED_HOSTS  comma-separated host names.
 DATABASE_URL          defaults to a SQLite file beside manage.py.
 REDIS_URL             when set, the cache lives in Redis instead of local memory.
 THAW_MAIN_PERIOD      slug of the period the home page presents.
+THAW_FOUR_EYES        on by default: nobody but a superuser publishes their own changes.
+THAW_SHOW_EDITORS     off by default: public history pages name who published each version.
 """
 
 import os
@@ -145,6 +147,8 @@ if not DEBUG:
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 THAW_MAIN_PERIOD = os.environ.get("THAW_MAIN_PERIOD", "khrushchev-era")
+THAW_FOUR_EYES = env_flag("THAW_FOUR_EYES", default=True)
+THAW_SHOW_EDITORS = env_flag("THAW_SHOW_EDITORS")
 
 LOGGING = {
     "version": 1,

@@ -148,3 +148,60 @@ def unpublished_changes(item):
         return []
     published = item.history.filter(history_id=live.revision_id).first()
     return compare(published, latest)
+
+
+def last_transition(item, label):
+    return item.history.filter(history_change_reason__startswith=label).order_by("-history_date", "-history_id").first()
+
+
+@dataclass
+class Entry:
+    """An item in a queue or dashboard list, with the revision that put it there."""
+
+    item: object
+    revision: object
+    changes: list
+
+
+def in_review(models):
+    """Items waiting for review, oldest submission first, each with who submitted it and its diff against live."""
+    entries = []
+    for model in models:
+        for item in model.objects.filter(status="in_review"):
+            entries.append(Entry(item, last_transition(item, SUBMITTED), unpublished_changes(item)))
+    return sorted(entries, key=lambda entry: entry.revision.history_date if entry.revision else entry.item.updated_at)
+
+
+def drafts_of(user, models):
+    """Drafts the user has edited."""
+    return [
+        item
+        for model in models
+        for item in model.objects.filter(status="draft", pk__in=model.history.filter(history_user=user).values("id"))
+    ]
+
+
+def sent_back_to(user, models):
+    """Drafts a reviewer sent back after the user submitted them, with the reviewer's comment."""
+    entries = []
+    for model in models:
+        for item in model.objects.filter(status="draft"):
+            latest = latest_revision(item)
+            if latest and (latest.history_change_reason or "").startswith(SENT_BACK):
+                submitted = last_transition(item, SUBMITTED)
+                if submitted and submitted.history_user_id == user.pk:
+                    entries.append(Entry(item, latest, []))
+    return entries
+
+
+def recent_changes(models, *, user_id=None, model_name=None, limit=50):
+    """The newest revisions of every editorial item, like Wikipedia's Recent changes."""
+    rows = []
+    for model in models:
+        if model_name and model._meta.model_name != model_name:
+            continue
+        history = model.history.select_related("history_user").order_by("-history_date")
+        if user_id:
+            history = history.filter(history_user_id=user_id)
+        rows.extend(history[:limit])
+    return sorted(rows, key=lambda row: row.history_date, reverse=True)[:limit]
