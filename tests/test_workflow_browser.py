@@ -1,6 +1,5 @@
 """The editors' story in a real browser through the real admin: draft, review, send back, publish, edit, restore."""
 
-import os
 import re
 from pathlib import Path
 
@@ -27,8 +26,9 @@ pytestmark = [
 
 
 @pytest.fixture
-def browser():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+def browser(monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the ORM calls here are still synchronous.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
