@@ -21,7 +21,6 @@ ARGS = [
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 

@@ -236,3 +236,17 @@ def test_restore_refuses_anonymous_users_and_other_items_revisions(era, author):
         restore_revision(item=event, revision=event.history.first(), by=AnonymousUser(), note="")
     with pytest.raises(ValidationError):
         restore_revision(item=event, revision=other.history.first(), by=author, note="")
+
+
+def test_four_eyes_is_not_fooled_by_an_edit_summary_that_reads_like_a_transition(published, reviewer):
+    edit(published, reviewer, "Published: just a typo", description="Sneaky.")
+    submit_for_review(item=published, by=reviewer, note="")
+    with pytest.raises(PermissionDenied):
+        publish(item=published, by=reviewer, note="")
+
+
+def test_a_revision_the_item_cannot_diff_still_counts_as_unpublished(published, author):
+    """A figure's office change leaves a revision with no field diff: it can still be submitted."""
+    edit(published, author, "Touch")
+    submit_for_review(item=published, by=author, note="")
+    assert Topic.objects.get(pk=published.pk).status == Status.IN_REVIEW

@@ -22,8 +22,6 @@ from .publishing import Status
 from .revisions import one_revision
 from .workflow import kind_of, live_publication, reason_with
 
-__all__ = ["kind_of", "live_publication"]
-
 PERMISSIONS = {
     "submit": "thaw_site.submit_item",
     "send_back": "thaw_site.send_back_item",
@@ -96,11 +94,10 @@ def check_permission(user, transition, item):
 
 
 def has_unpublished_changes(item):
+    """Any revision since the live one counts, including changes the item's own history can't diff (offices)."""
     live = live_publication(item)
-    if live is None:
-        return True
     latest = workflow.latest_revision(item)
-    return latest is not None and latest.history_id != live.revision_id and bool(workflow.unpublished_changes(item))
+    return live is None or (latest is not None and latest.history_id != live.revision_id)
 
 
 def can_submit(item):

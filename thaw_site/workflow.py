@@ -117,25 +117,24 @@ def _text(value):
     return str(value)
 
 
-def content_revisions(item):
-    """The item's revisions that edited it (not those that only moved it through the workflow), newest first,
-    each paired with the revision before it."""
-    rows = list(item.history.order_by("-history_date", "-history_id"))
-    for row, previous in zip(rows, [*rows[1:], None], strict=True):
-        if previous is None or compare(previous, row):
-            yield row, previous
+def is_transition(row, previous):
+    """A row the workflow wrote: named as a transition, and changing nothing but workflow fields. (An edit
+    summary can read like a transition; the row still counts as an edit if it changed the item.)"""
+    named = (row.history_change_reason or "").startswith(TRANSITIONS)
+    return named and previous is not None and not compare(previous, row)
 
 
 def editors_since_live(item):
-    """Users who edited the working copy since its live revision (all editors if it was never published)."""
+    """Users who edited the working copy since its live revision (all editors if it was never published).
+    Every revision but a workflow transition counts, including a figure's revision for an office change."""
+    rows = list(item.history.order_by("history_date", "history_id"))
     live = live_publication(item)
-    editors = set()
-    for row, _previous in content_revisions(item):
-        if live and live.revision_id and row.history_id <= live.revision_id:
-            break
-        if row.history_user_id:
-            editors.add(row.history_user_id)
-    return editors
+    since = live.revision_id if live and live.revision_id else 0
+    return {
+        row.history_user_id
+        for row, previous in zip(rows, [None, *rows[:-1]], strict=True)
+        if row.history_id > since and row.history_user_id and not is_transition(row, previous)
+    }
 
 
 def unpublished_changes(item):

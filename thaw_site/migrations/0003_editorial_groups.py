@@ -1,30 +1,9 @@
-"""The editorial roles as groups: Authors write and submit; Reviewers also send back, publish and withdraw."""
+"""The editorial roles as groups (see thaw_site.roles)."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-EDITORIAL = {
-    "events": ["period", "topic", "source", "event", "participation"],
-    "people": ["figure", "office"],
-}
-# Removing a participant or an office is an edit of the event or figure, so authors may delete those rows.
-PARTS = {"events": ["participation"], "people": ["office"]}
-READ_ONLY = {"events": ["citation", "citationneeded"], "thaw_site": ["publication"]}
-AUTHOR_WORKFLOW = ["submit_item"]
-REVIEWER_WORKFLOW = ["submit_item", "send_back_item", "publish_item", "withdraw_item"]
-
-
-def codenames():
-    for app_label, models in EDITORIAL.items():
-        for model in models:
-            for action in ("add", "change", "view"):
-                yield app_label, f"{action}_{model}"
-    for app_label, models in PARTS.items():
-        for model in models:
-            yield app_label, f"delete_{model}"
-    for app_label, models in READ_ONLY.items():
-        for model in models:
-            yield app_label, f"view_{model}"
+from thaw_site.roles import WORKFLOW, ensure_editorial_groups
 
 
 def create_groups(apps, schema_editor):
@@ -33,20 +12,11 @@ def create_groups(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-
-    def permissions(pairs):
-        return [Permission.objects.get(content_type__app_label=app, codename=codename) for app, codename in pairs]
-
-    editing = permissions(codenames())
-    for name, workflow in (("Authors", AUTHOR_WORKFLOW), ("Reviewers", REVIEWER_WORKFLOW)):
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.add(*editing, *permissions(("thaw_site", codename) for codename in workflow))
+    ensure_editorial_groups(apps)
 
 
 def remove_groups(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name__in=["Authors", "Reviewers"]).delete()
+    apps.get_model("auth", "Group").objects.filter(name__in=list(WORKFLOW)).delete()
 
 
 class Migration(migrations.Migration):
