@@ -250,3 +250,11 @@ def test_a_revision_the_item_cannot_diff_still_counts_as_unpublished(published, 
     edit(published, author, "Touch")
     submit_for_review(item=published, by=author, note="")
     assert Topic.objects.get(pk=published.pk).status == Status.IN_REVIEW
+
+
+def test_transitions_read_the_current_status_not_a_stale_copy(in_review, reviewer, other_reviewer):
+    stale = Topic.objects.get(pk=in_review.pk)
+    publish(item=in_review, by=reviewer, note="first")
+    with pytest.raises(ValidationError, match="is published"):
+        publish(item=stale, by=other_reviewer, note="second")
+    assert Publication.objects.filter(item_uid=in_review.uid).count() == 1

@@ -100,6 +100,13 @@ def has_unpublished_changes(item):
     return live is None or (latest is not None and latest.history_id != live.revision_id)
 
 
+def lock(item):
+    """Hold the item's row until the transition commits and read its status from it, not from a stale copy:
+    two reviewers clicking Publish at once make one publication."""
+    current = type(item).objects.select_for_update().only("status", "published_at").get(pk=item.pk)
+    item.status, item.published_at = current.status, current.published_at
+
+
 def can_submit(item):
     if item.status in (Status.DRAFT, Status.WITHDRAWN):
         return True
@@ -122,6 +129,7 @@ def require_note(text, what):
 def submit_for_review(*, item, by, note=""):
     """Ask for review: a draft, a withdrawn item, or a published item with unpublished changes."""
     check_permission(by, "submit", item)
+    lock(item)
     require_state(can_submit(item), item, "submitted for review")
     record_status(item, Status.IN_REVIEW, by=by, reason=reason_with(workflow.SUBMITTED, note))
 
@@ -130,6 +138,7 @@ def submit_for_review(*, item, by, note=""):
 def send_back(*, item, by, comment):
     """Return an item in review to its authors as a draft, with the reviewer's comment."""
     check_permission(by, "send_back", item)
+    lock(item)
     require_state(item.status == Status.IN_REVIEW, item, "sent back")
     require_note(comment, "a comment saying what needs to change")
     record_status(item, Status.DRAFT, by=by, reason=reason_with(workflow.SENT_BACK, comment.strip()))
@@ -146,6 +155,7 @@ def check_four_eyes(item, by):
 def publish(*, item, by, note=""):
     """Publish an item in review: its current revision becomes the live version."""
     check_permission(by, "publish", item)
+    lock(item)
     require_state(item.status == Status.IN_REVIEW, item, "published")
     check_four_eyes(item, by)
     record_status(item, Status.PUBLISHED, by=by, reason=reason_with(workflow.PUBLISHED, note))
@@ -156,6 +166,7 @@ def publish(*, item, by, note=""):
 def withdraw(*, item, by, note=""):
     """Take an item's live version off the public site; the item and its history stay."""
     check_permission(by, "withdraw", item)
+    lock(item)
     require_state(live_publication(item) is not None, item, "withdrawn (it is not on the public site)")
     require_note(note, "why the item is withdrawn")
     record_status(item, Status.WITHDRAWN, by=by, reason=reason_with(workflow.WITHDRAWN, note))
