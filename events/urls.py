@@ -2,6 +2,7 @@ from django.urls import path
 
 from thaw_site.machine import item_json
 from thaw_site.models import Kind
+from thaw_site.public_history import history_urls
 
 from . import views
 
@@ -17,4 +18,10 @@ urlpatterns = [
     path("sources/", views.SourceList.as_view(), name="sources"),
     path("sources/<slug:slug>/", views.SourceDetail.as_view(), name="source"),
     path("sources/<slug:slug>.json", item_json, {"kind": Kind.SOURCE}, name="source-json"),
+]
+urlpatterns += [
+    *history_urls("events", "event", views.EventDetail),
+    *history_urls("periods", "period", views.PeriodDetail),
+    *history_urls("topics", "topic", views.TopicDetail),
+    *history_urls("sources", "source", views.SourceDetail),
 ]

@@ -2,6 +2,7 @@ from django.urls import path
 
 from thaw_site.machine import item_json
 from thaw_site.models import Kind
+from thaw_site.public_history import history_urls
 
 from . import views
 
@@ -10,4 +11,7 @@ urlpatterns = [
     path("people/", views.FigureList.as_view(), name="figures"),
     path("people/<slug:slug>/", views.FigureDetail.as_view(), name="figure"),
     path("people/<slug:slug>.json", item_json, {"kind": Kind.FIGURE}, name="figure-json"),
+]
+urlpatterns += [
+    *history_urls("people", "figure", views.FigureDetail),
 ]

@@ -37,3 +37,31 @@ def write_json(tmp_path):
 def empty_cache():
     """Each test starts with an empty cache: cached pages must not leak from one test's data to another's."""
     cache.clear()
+
+
+def member_of(django_user_model, username, group):
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(username, f"{username}@example.org", "pw", is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def author(db, django_user_model):
+    return member_of(django_user_model, "anna", "Authors")
+
+
+@pytest.fixture
+def reviewer(db, django_user_model):
+    return member_of(django_user_model, "boris", "Reviewers")
+
+
+@pytest.fixture
+def other_reviewer(db, django_user_model):
+    return member_of(django_user_model, "vera", "Reviewers")
+
+
+@pytest.fixture
+def superuser(db, django_user_model):
+    return django_user_model.objects.create_superuser("admin", "admin@example.org", "pw")

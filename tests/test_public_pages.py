@@ -89,8 +89,8 @@ LISTINGS = ["/", "/people/", "/sources/", "/periods/khrushchev-era/", "/events/g
 
 
 @pytest.mark.parametrize(("model", "ident", "url"), PAGES)
-def test_withdrawn_items_are_404_and_appear_in_no_list(client, era, model, ident, url):
-    withdraw(model.objects.get_by_natural_key(ident), note="test")
+def test_withdrawn_items_are_404_and_appear_in_no_list(client, era, reviewer, model, ident, url):
+    withdraw(item=model.objects.get_by_natural_key(ident), by=reviewer, note="test")
     assert_gone(client, url)
 
 

@@ -5,7 +5,7 @@ import pytest
 from events.models import Event, Source, Topic
 from people.models import Figure
 from thaw_site.models import Publication
-from thaw_site.services import make_live, publish, withdraw
+from thaw_site.services import make_live, publish, submit_for_review, withdraw
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +16,7 @@ def html(client, url):
     return response.content.decode()
 
 
-def test_editing_a_published_item_changes_nothing_public_until_it_is_published(client, era):
+def test_editing_a_published_item_changes_nothing_public_until_it_is_published(client, era, author, reviewer):
     event = Event.objects.get(slug="secret-speech")
     before = html(client, "/events/secret-speech/")
     event.title = "CANARY draft title"
@@ -26,28 +26,30 @@ def test_editing_a_published_item_changes_nothing_public_until_it_is_published(c
     event.participations.all().delete()
     assert html(client, "/events/secret-speech/") == before
     assert "CANARY" not in html(client, "/")
-    publish(event, note="New wording")
+    submit_for_review(item=event, by=author, note="New wording")
+    publish(item=event, by=reviewer, note="New wording")
     after = html(client, "/events/secret-speech/")
     assert "CANARY draft title" in after and "p. 999" in after
     assert 'href="/topics/space/"' in after and 'href="/people/nikita-khrushchev/"' not in after
 
 
-def test_a_renamed_figure_shows_its_live_name_on_event_pages(client, era):
+def test_a_renamed_figure_shows_its_live_name_on_event_pages(client, era, author, reviewer):
     figure = Figure.objects.get(slug="nikita-khrushchev")
     figure.name = "CANARY unpublished name"
     figure.save()
     assert "CANARY" not in html(client, "/events/secret-speech/")
-    publish(figure, note="Rename")
+    submit_for_review(item=figure, by=author, note="Rename")
+    publish(item=figure, by=reviewer, note="Rename")
     assert "CANARY unpublished name" in html(client, "/events/secret-speech/")
 
 
-def test_links_to_withdrawn_items_disappear_from_live_pages(client, era):
-    withdraw(Figure.objects.get(slug="nikita-khrushchev"), note="test")
+def test_links_to_withdrawn_items_disappear_from_live_pages(client, era, reviewer):
+    withdraw(item=Figure.objects.get(slug="nikita-khrushchev"), by=reviewer, note="test")
     assert 'href="/people/nikita-khrushchev/"' not in html(client, "/events/secret-speech/")
 
 
-def test_references_to_an_unpublished_source_do_not_show_it(client, era):
-    withdraw(Source.objects.get(key="wikipedia-ussr-1953-1964"))
+def test_references_to_an_unpublished_source_do_not_show_it(client, era, reviewer):
+    withdraw(item=Source.objects.get(key="wikipedia-ussr-1953-1964"), by=reviewer, note="test")
     page = html(client, "/events/secret-speech/")
     assert "A source not yet published." in page and "/sources/wikipedia-ussr-1953-1964/" not in page
 
@@ -64,10 +66,15 @@ def test_each_publication_is_kept_and_only_the_newest_is_live(era):
     assert second.revision_id == event.history.first().history_id
 
 
-def test_publish_and_withdraw_write_one_history_row_each_naming_the_reason(era):
+def test_each_transition_writes_one_history_row_naming_the_reason(era, reviewer):
     topic = Topic.objects.get(slug="space")
     rows = topic.history.count()
-    withdraw(topic, note="off topic")
-    publish(topic, note="back")
-    assert topic.history.count() == rows + 2
-    assert [h.history_change_reason for h in topic.history.all()[:2]] == ["Published: back", "Withdrawn: off topic"]
+    withdraw(item=topic, by=reviewer, note="off topic")
+    submit_for_review(item=topic, by=reviewer, note="again")
+    publish(item=topic, by=reviewer, note="back")
+    assert topic.history.count() == rows + 3
+    assert [h.history_change_reason for h in topic.history.all()[:3]] == [
+        "Published: back",
+        "Submitted for review: again",
+        "Withdrawn: off topic",
+    ]

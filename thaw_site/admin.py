@@ -1,23 +1,270 @@
-"""Admin pieces shared by every editorial model."""
+"""Admin pieces shared by every editorial model: edit summaries, one revision per real change, edit conflicts,
+the workflow buttons, unpublished changes, and revision history with compare and restore."""
 
-from django.contrib import admin
-from django.db import models
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import Exists, OuterRef, Subquery
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
+
+from . import services, workflow
+from .models import Publication
+from .revisions import one_revision
 
 admin.site.site_header = "Thaw editorial admin"
 admin.site.site_title = "Thaw admin"
 admin.site.index_title = "The era, 1953–1964"
 
+EDIT_FIELDS = ("edit_summary", "base_revision")
+
+
+class RevisionForm(forms.ModelForm):
+    """An item form that asks why, and refuses to overwrite a revision the editor has not seen."""
+
+    edit_summary = forms.CharField(
+        max_length=300,
+        help_text="Briefly, what you changed and why (recorded in the item's history, as on Wikipedia).",
+    )
+    base_revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        latest = workflow.latest_revision(self.instance) if self.instance.pk else None
+        self.fields["base_revision"].initial = latest.history_id if latest else None
+
+    def clean(self):
+        cleaned = super().clean()
+        base_id = cleaned.get("base_revision")
+        if not self.instance.pk or base_id is None:
+            return cleaned
+        latest = workflow.latest_revision(self.instance)
+        if latest is None or latest.history_id == base_id:
+            return cleaned
+        base = self.instance.history.filter(history_id=base_id).first()
+        changes = workflow.compare(base, latest) if base else ["(unknown)"]
+        if changes:
+            raise ValidationError(conflict_message(latest, changes), code="edit_conflict")
+        return cleaned
+
+
+def conflict_message(latest, changes):
+    who = latest.history_user or "someone"
+    what = "; ".join(f"{change.label}: {short(change.old)} → {short(change.new)}" for change in changes)
+    return (
+        f"{who} saved this item at {latest.history_date:%H:%M} (“{latest.history_change_reason}”) after you opened "
+        f"it. Their changes: {what}. Nothing of yours was saved: reload the page to see their version and make "
+        f"your change again."
+    )
+
+
+def short(value, limit=80):
+    text = workflow._text(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def changed_anything(form, formsets):
+    return any(name not in EDIT_FIELDS for name in form.changed_data) or any(fs.has_changed() for fs in formsets)
+
 
 class ItemAdmin(SimpleHistoryAdmin):
-    """Status filter, publication stamps read-only, and simple-history's history view."""
+    """Status moves only through the workflow buttons; every save needs an edit summary and writes one revision."""
 
+    form = RevisionForm
     list_filter = ["status"]
-    readonly_fields = ["published_at", "updated_at"]
+    readonly_fields = ["status", "published_at", "updated_at"]
     list_per_page = 50
     save_on_top = True
+    change_form_template = "admin/thaw/change_form.html"
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_queryset(self, request):
+        history = self.model.history.model.objects.filter(id=OuterRef("pk")).order_by("-history_date", "-history_id")
+        live = Publication.objects.live().filter(kind=self.model._meta.model_name, item_uid=OuterRef("uid"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                latest_revision_id=Subquery(history.values("history_id")[:1]),
+                live_revision_id=Subquery(live.values("revision_id")[:1]),
+                has_live_version=Exists(live),
+            )
+        )
+
+    def get_list_display(self, request):
+        return [*super().get_list_display(request), "has_unpublished_changes"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in EDIT_FIELDS]})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+        return [*fieldsets, ("Your edit", {"fields": list(EDIT_FIELDS)})]
 
     @admin.display(boolean=True, description="Public")
     def is_public(self, obj):
-        return obj.is_published
+        return obj.has_live_version
+
+    @admin.display(boolean=True, description="Unpublished changes")
+    def has_unpublished_changes(self, obj):
+        return obj.has_live_version and obj.latest_revision_id != obj.live_revision_id
+
+    # Saving: the model and its relations are saved together as one revision, and only if something changed.
+
+    def save_model(self, request, obj, form, change):
+        """Deferred to save_related, so the item and its relations make one revision."""
+
+    def save_related(self, request, form, formsets, change):
+        obj = form.instance
+        if change and not changed_anything(form, formsets):
+            messages.info(request, "Nothing changed, so no revision was recorded.")
+            for formset in formsets:  # what the admin's change message reads after a formset save
+                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            return
+        with one_revision(obj, user=request.user, reason=form.cleaned_data["edit_summary"], created=not change):
+            obj.save()
+            super().save_related(request, form, formsets, change)
+
+    # The workflow on the change form.
+
+    def get_urls(self):
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        return [
+            path(
+                "<path:object_id>/workflow/<str:transition>/",
+                self.admin_site.admin_view(self.transition_view),
+                name=f"{prefix}_transition",
+            ),
+            path(
+                "<path:object_id>/revisions/",
+                self.admin_site.admin_view(self.revisions_view),
+                name=f"{prefix}_revisions",
+            ),
+            path(
+                "<path:object_id>/revisions/<int:history_id>/restore/",
+                self.admin_site.admin_view(self.restore_view),
+                name=f"{prefix}_restore",
+            ),
+            *super().get_urls(),
+        ]
+
+    def viewable(self, request, object_id):
+        obj = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        return obj
+
+    def change_url(self, obj):
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
+
+    def workflow_context(self, request, obj):
+        user = request.user
+        live = workflow.live_publication(obj)
+        allowed = {
+            "submit": services.can_submit(obj),
+            "send_back": obj.status == "in_review",
+            "publish": obj.status == "in_review",
+            "withdraw": live is not None,
+        }
+        return {
+            "live": live,
+            "unpublished_changes": workflow.unpublished_changes(obj),
+            "transitions": [name for name, ok in allowed.items() if ok and user.has_perm(services.PERMISSIONS[name])],
+            "revisions_url": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_revisions", args=[obj.pk]),
+        }
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is not None:
+            extra_context = {**(extra_context or {}), "workflow": self.workflow_context(request, obj)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @method_decorator(require_POST)
+    @transaction.atomic
+    def transition_view(self, request, object_id, transition):
+        obj = self.viewable(request, object_id)
+        text = request.POST.get("note", "")
+        actions = {
+            "submit": lambda: services.submit_for_review(item=obj, by=request.user, note=text),
+            "send_back": lambda: services.send_back(item=obj, by=request.user, comment=text),
+            "publish": lambda: services.publish(item=obj, by=request.user, note=text),
+            "withdraw": lambda: services.withdraw(item=obj, by=request.user, note=text),
+        }
+        if transition not in actions:
+            raise Http404("No such transition.")
+        try:
+            actions[transition]()
+        except (PermissionDenied, ValidationError) as error:
+            messages.error(request, " ".join(getattr(error, "messages", None) or [str(error)]))
+        else:
+            messages.success(request, f"“{obj}” is now {obj.get_status_display().lower()}.")
+        return redirect(self.change_url(obj))
+
+    def revisions_view(self, request, object_id):
+        obj = self.viewable(request, object_id)
+        rows = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id"))
+        by_id = {row.history_id: row for row in rows}
+        older, newer = (by_id.get(_int(request.GET.get(key))) for key in ("old", "new"))
+        if older and newer and older.history_date > newer.history_date:
+            older, newer = newer, older
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": obj,
+            "title": f"Revisions of “{obj}”",
+            "rows": rows,
+            "older": older,
+            "newer": newer,
+            "changes": workflow.compare(older, newer),
+            "live": workflow.live_publication(obj),
+            "can_restore": self.has_change_permission(request, obj),
+        }
+        return TemplateResponse(request, "admin/thaw/revisions.html", context)
+
+    @method_decorator(require_POST)
+    def restore_view(self, request, object_id, history_id):
+        obj = self.viewable(request, object_id)
+        revision = get_object_or_404(obj.history, history_id=history_id)
+        try:
+            services.restore_revision(item=obj, revision=revision, by=request.user, note=request.POST.get("note", ""))
+        except (PermissionDenied, ValidationError) as error:
+            messages.error(request, " ".join(getattr(error, "messages", None) or [str(error)]))
+        else:
+            messages.success(request, f"Revision {history_id} restored as a new draft: submit it for review.")
+        return redirect(self.change_url(obj))
+
+    def revert_disabled(self, request, obj=None):
+        """simple-history's revert would skip the edit summary and the workflow: restore goes through ours."""
+        return True
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def editorial_models(site=admin.site):
+    return [model for model, model_admin in site._registry.items() if isinstance(model_admin, ItemAdmin)]
+
+
+def change_url_of(item):
+    return reverse(f"admin:{item._meta.app_label}_{item._meta.model_name}_change", args=[item.pk])
+
+
+def review_queue_view(request):
+    """Reviewers' queue: every item in review, oldest submission first, with its diff against the live version."""
+    context = {
+        **admin.site.each_context(request),
+        "title": "Review queue",
+        "entries": workflow.in_review(editorial_models()),
+        "can_review": request.user.has_perm(services.PERMISSIONS["publish"]),
+    }
+    return TemplateResponse(request, "admin/thaw/review_queue.html", context)

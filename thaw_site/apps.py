@@ -6,6 +6,10 @@ class ThawSiteConfig(AppConfig):
     verbose_name = "Thaw"
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from .revisions import connect_signals
+        from .roles import restore_editorial_groups
 
         connect_signals()
+        post_migrate.connect(restore_editorial_groups, dispatch_uid="restore-editorial-groups")

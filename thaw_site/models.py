@@ -74,6 +74,13 @@ class Publication(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-id"]
+        # The workflow's permissions (thaw_site.services): they apply to every editorial item.
+        permissions = [
+            ("submit_item", "Can submit items for review"),
+            ("send_back_item", "Can send items in review back to their authors"),
+            ("publish_item", "Can publish items in review"),
+            ("withdraw_item", "Can withdraw published items"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["kind", "slug"], condition=Q(is_live=True), name="one_live_per_slug"),
             models.UniqueConstraint(fields=["kind", "item_uid"], condition=Q(is_live=True), name="one_live_per_item"),

@@ -1,16 +1,28 @@
-"""Publication services: the only code that changes what the public sees.
+"""Workflow and publication services: the only code that changes an item's status or what the public sees.
 
-Each is atomic. The workflow (who may publish what, review, four eyes) is
-built on these; nothing else writes Publication rows.
+Each transition is atomic, keyword-only, checks the user's permission and the item's current state on the
+server, and records one history row whose change reason names the transition and the editor's note:
+
+    draft ──submit──▶ in review ──publish──▶ published ──withdraw──▶ withdrawn ──submit──▶ in review
+                     in review ──send back (with a comment)──▶ draft
+
+A published item edited afterwards keeps its live publication (the public sees that) and is submitted like a
+draft. The four-eyes rule (setting THAW_FOUR_EYES, on by default): nobody publishes changes they made themselves,
+superusers excepted.
 """
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
+from . import workflow
 from .cache import bump_generation
 from .models import Publication, PublishedLink
 from .publishing import Status
+from .revisions import one_revision
+from .workflow import kind_of, live_publication, reason_with
 
 # What each kind's snapshot() reads, fetched once for a whole batch of items.
 SNAPSHOT_RELATIONS = {
@@ -20,12 +32,12 @@ SNAPSHOT_RELATIONS = {
 }
 
 
-def kind_of(item):
-    return item._meta.model_name
-
-
-def live_publication(item):
-    return Publication.objects.live().filter(kind=kind_of(item), item_uid=item.uid).first()
+PERMISSIONS = {
+    "submit": "thaw_site.submit_item",
+    "send_back": "thaw_site.send_back_item",
+    "publish": "thaw_site.publish_item",
+    "withdraw": "thaw_site.withdraw_item",
+}
 
 
 def interchange_item(kind, item):
@@ -50,7 +62,7 @@ def make_live_many(items, *, by=None, note="", revisions=None):
     if not items:
         return []
     kind = kind_of(items[0])
-    revisions = revisions or {item.pk: item.history.order_by("-history_date", "-history_id").first() for item in items}
+    revisions = revisions or {item.pk: workflow.latest_revision(item) for item in items}
     bump_generation()
     now = timezone.now()
     Publication.objects.filter(kind=kind, item_uid__in=[item.uid for item in items], is_live=True).update(is_live=False)
@@ -114,13 +126,125 @@ def record_status(item, status, *, by, reason):
         del item._history_user, item._change_reason
 
 
+def check_permission(user, transition, item):
+    if user is None or not user.is_authenticated or not user.is_active:
+        raise PermissionDenied("Sign in to change an item's status.")
+    if not user.has_perm(PERMISSIONS[transition]):
+        raise PermissionDenied(f"You may not {transition.replace('_', ' ')} items: ask a reviewer.")
+
+
+def has_unpublished_changes(item):
+    """Any revision since the live one counts, including changes the item's own history can't diff (offices)."""
+    live = live_publication(item)
+    latest = workflow.latest_revision(item)
+    return live is None or (latest is not None and latest.history_id != live.revision_id)
+
+
+def lock(item):
+    """Hold the item's row until the transition commits and read its status from it, not from a stale copy:
+    two reviewers clicking Publish at once make one publication."""
+    current = type(item).objects.select_for_update().only("status", "published_at").get(pk=item.pk)
+    item.status, item.published_at = current.status, current.published_at
+
+
+def can_submit(item):
+    if item.status in (Status.DRAFT, Status.WITHDRAWN):
+        return True
+    return item.status == Status.PUBLISHED and has_unpublished_changes(item)
+
+
+def require_state(ok, item, action):
+    if not ok:
+        raise ValidationError(
+            f"“{item}” is {item.get_status_display().lower()}: it can't be {action} now.", code="invalid_state"
+        )
+
+
+def require_note(text, what):
+    if not (text or "").strip():
+        raise ValidationError(f"Write {what}.", code="required")
+
+
 @transaction.atomic
-def publish(item, *, by=None, note=""):
-    record_status(item, Status.PUBLISHED, by=by, reason=f"Published{': ' + note if note else ''}")
+def submit_for_review(*, item, by, note=""):
+    """Ask for review: a draft, a withdrawn item, or a published item with unpublished changes."""
+    check_permission(by, "submit", item)
+    lock(item)
+    require_state(can_submit(item), item, "submitted for review")
+    record_status(item, Status.IN_REVIEW, by=by, reason=reason_with(workflow.SUBMITTED, note))
+
+
+@transaction.atomic
+def send_back(*, item, by, comment):
+    """Return an item in review to its authors as a draft, with the reviewer's comment."""
+    check_permission(by, "send_back", item)
+    lock(item)
+    require_state(item.status == Status.IN_REVIEW, item, "sent back")
+    require_note(comment, "a comment saying what needs to change")
+    record_status(item, Status.DRAFT, by=by, reason=reason_with(workflow.SENT_BACK, comment.strip()))
+
+
+def check_four_eyes(item, by):
+    if by.is_superuser or not settings.THAW_FOUR_EYES:
+        return
+    if by.pk in workflow.editors_since_live(item):
+        raise PermissionDenied("You edited this item since it was last published: another reviewer must publish it.")
+
+
+@transaction.atomic
+def publish(*, item, by, note=""):
+    """Publish an item in review: its current revision becomes the live version."""
+    check_permission(by, "publish", item)
+    lock(item)
+    require_state(item.status == Status.IN_REVIEW, item, "published")
+    check_four_eyes(item, by)
+    record_status(item, Status.PUBLISHED, by=by, reason=reason_with(workflow.PUBLISHED, note))
     return make_live(item, by=by, note=note)
 
 
 @transaction.atomic
-def withdraw(item, *, by=None, note=""):
-    record_status(item, Status.WITHDRAWN, by=by, reason=f"Withdrawn{': ' + note if note else ''}")
+def withdraw(*, item, by, note=""):
+    """Take an item's live version off the public site; the item and its history stay."""
+    check_permission(by, "withdraw", item)
+    lock(item)
+    require_state(live_publication(item) is not None, item, "withdrawn (it is not on the public site)")
+    require_note(note, "why the item is withdrawn")
+    record_status(item, Status.WITHDRAWN, by=by, reason=reason_with(workflow.WITHDRAWN, note))
     take_down(item)
+
+
+def restore_fields(item, revision):
+    old = revision.instance
+    for field in item._meta.concrete_fields:
+        if field.editable and not field.primary_key and field.name not in workflow.WORKFLOW_FIELDS:
+            setattr(item, field.attname, getattr(old, field.attname))
+
+
+def restore_related(item, revision):
+    for model_field in revision._history_m2m_fields:
+        through = model_field.remote_field.through
+        own_name = next(f.name for f in through._meta.fields if f.is_relation and f.related_model is type(item))
+        names = [f.attname for f in through._meta.fields if not f.primary_key and f.name != own_name]
+        through.objects.filter(**{own_name: item}).delete()
+        through.objects.bulk_create(
+            through(**{own_name: item}, **{name: getattr(row, name) for name in names})
+            for row in getattr(revision, model_field.name).all()
+        )
+
+
+@transaction.atomic
+def restore_revision(*, item, revision, by, note=""):
+    """Make a new revision equal to an old one. It is a draft: restoring never publishes."""
+    if by is None or not by.is_authenticated or not by.has_perm(f"{item._meta.app_label}.change_{kind_of(item)}"):
+        raise PermissionDenied("You may not edit this item.")
+    if revision.instance_type is not type(item) or revision.id != item.pk:
+        raise ValidationError("That revision belongs to another item.", code="wrong_item")
+    restore_fields(item, revision)
+    item.full_clean(exclude=["uid"])
+    item.status = Status.DRAFT
+    with one_revision(
+        item, user=by, reason=reason_with(f"{workflow.RESTORED} {revision.history_id}", note), created=False
+    ):
+        item.save()
+        restore_related(item, revision)
+    return workflow.latest_revision(item)

@@ -11,6 +11,8 @@ THAW_CITATION_POLICY  on by default: items with unknown source keys or malformed
 DJANGO_ADMIN_URL      path of the editorial admin, default "admin/" (a less guessable one is advised).
 DJANGO_SECURE_SSL_REDIRECT  0 when a proxy already redirects HTTP to HTTPS (default on without debug).
 See docs/security.md for the security settings and docs/operations.md for running the site.
+THAW_FOUR_EYES        on by default: nobody but a superuser publishes their own changes.
+THAW_SHOW_EDITORS     off by default: public history pages name who published each version.
 """
 
 import os
@@ -204,6 +206,8 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 THAW_MAIN_PERIOD = os.environ.get("THAW_MAIN_PERIOD", "khrushchev-era")
 THAW_CITATION_POLICY = env_flag("THAW_CITATION_POLICY", True)
+THAW_FOUR_EYES = env_flag("THAW_FOUR_EYES", default=True)
+THAW_SHOW_EDITORS = env_flag("THAW_SHOW_EDITORS")
 
 LOGGING = {
     "version": 1,

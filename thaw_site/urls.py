@@ -4,6 +4,7 @@ from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 
 from . import bench, feeds, machine, views
+from .admin import review_queue_view
 from .sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -15,6 +16,7 @@ urlpatterns = [
     path("sitemap.xml", sitemaps.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"}, name="sitemap"),
     path("sitemap-<section>.xml", sitemaps.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("", include("events.citation_urls")),
+    path(f"{settings.ADMIN_URL}review/", admin.site.admin_view(review_queue_view), name="review-queue"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("_bench/hello/", bench.hello, name="bench-hello"),
     path("", include("events.urls")),

@@ -1,0 +1,129 @@
+"""The editors' story in a real browser through the real admin: draft, review, send back, publish, edit, restore."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from events.models import Source
+from thaw_site.models import Publication
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"),
+]
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the ORM calls here are still synchronous.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+def signed_in(browser, live_server, username):
+    page = browser.new_page()
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "pw")
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{live_server.url}/admin/")
+    return page
+
+
+def save(page, summary):
+    page.fill("#id_edit_summary", summary)
+    with page.expect_navigation():
+        page.click("input[name=_continue]")
+
+
+def transition(page, name, note=""):
+    form = page.locator(f"form:has(button[value={name}])")
+    if note:
+        form.locator("[name=note]").fill(note)
+    with page.expect_navigation():
+        form.locator(f"button[value={name}]").click()
+    assert "is now" in page.locator("ul.messagelist").inner_text()
+
+
+def test_an_event_goes_from_draft_through_review_to_the_public_and_back(browser, live_server, author, reviewer):
+    Source.objects.create(key="taubman-2003", title="Khrushchev: The Man and His Era", authors=["Taubman, William"])
+    anna = signed_in(browser, live_server, "anna")
+    boris = signed_in(browser, live_server, "boris")
+    public = browser.new_page()
+
+    # Anna drafts an event with a citation and submits it.
+    anna.goto(f"{live_server.url}/admin/events/event/add/")
+    anna.fill("#id_title", "Sputnik launched")  # the admin's prepopulated slug follows the title
+    anna.fill("#id_date", "1957-10-04")
+    anna.fill("#id_summary", "The first artificial satellite.")
+    anna.fill("#id_body", "The Soviet Union launched Sputnik 1. [@taubman-2003, p. 370]")
+    save(anna, "New event")
+    transition(anna, "submit", "Ready for review")
+    assert "is now in review" in anna.content()
+
+    # Boris finds it in the queue and sends it back with a comment.
+    boris.goto(f"{live_server.url}/admin/review/")
+    boris.click("text=Sputnik launched")
+    transition(boris, "send_back", "Say where it was launched from.")
+
+    # Anna sees the comment on her dashboard, fixes the event and resubmits.
+    anna.goto(f"{live_server.url}/admin/")
+    assert "Say where it was launched from." in anna.locator("#sent-back-heading + ul").inner_text()
+    anna.click("#sent-back-heading + ul >> text=Sputnik launched")
+    anna.fill("#id_place", "Baikonur")
+    save(anna, "Add the place")
+    transition(anna, "submit", "Fixed")
+
+    # Boris publishes; the public sees it.
+    boris.reload()
+    transition(boris, "publish", "First version")
+    public.goto(f"{live_server.url}/events/sputnik-launched/")
+    assert "Baikonur" in public.content() and "p. 370" in public.content()
+
+    # Anna's later edit stays invisible to the public; the admin shows exactly that edit.
+    anna.reload()
+    anna.fill("#id_title", "Sputnik 1 launched")
+    save(anna, "Name the satellite")
+    assert anna.locator(".thaw-unpublished th[scope=row]").all_inner_texts() == ["Title"]
+    assert [text.strip() for text in anna.locator(".thaw-unpublished ins").all_inner_texts()] == ["1"]
+    public.reload()
+    assert "Sputnik 1 launched" not in public.content()
+
+    # Restoring the published revision works, and makes a draft.
+    anna.click("text=Revisions and compare")
+    live_revision = Publication.objects.live().get(slug="sputnik-launched").revision_id
+    with anna.expect_navigation():
+        anna.click(f"button[form=restore-{live_revision}]")
+    assert f"Revision {live_revision} restored" in anna.content()
+    assert anna.locator("#id_title").input_value() == "Sputnik launched"
+
+    # Anna names the satellite again; Boris approves; the public history lists both versions, each as it was.
+    anna.fill("#id_title", "Sputnik 1 launched")
+    save(anna, "Name the satellite, again")
+    transition(anna, "submit", "Named")
+    boris.reload()
+    transition(boris, "publish", "Name the satellite")
+    public.reload()
+    assert "Sputnik 1 launched" in public.content()
+    public.click("text=History")
+    assert public.locator("ol.publications li").count() == 2
+    public.locator("ol.publications li").last.locator("a").click()
+    assert public.locator("h1").inner_text() == "Sputnik launched"
+    assert "An earlier version" in public.content() and "p. 370" in public.content()
+    assert re.search(r"/events/sputnik-launched/history/\d+/$", public.url)

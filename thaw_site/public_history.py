@@ -1,0 +1,52 @@
+"""Public history of an item: its publications, each viewable as it was at a permanent URL.
+
+Withdrawn items are off the public site with all their versions; a version page renders the publication with
+the item's own template, so it looks exactly as it did (links resolve to what is live today).
+"""
+
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from django.views.generic import ListView
+
+from .models import Publication
+
+
+def live_by_slug(kind, slug):
+    live = Publication.objects.live().filter(kind=kind, slug=slug).defer("data", "search_text").first()
+    if live is None:
+        raise Http404(f"No published {kind} here.")
+    return live
+
+
+class ItemHistory(ListView):
+    """Every publication of one item, newest first, with its edit summary."""
+
+    kind = None
+    template_name = "history/item_history.html"
+    context_object_name = "publications"
+
+    def get_queryset(self):
+        self.live = live_by_slug(self.kind, self.kwargs["slug"])
+        return Publication.objects.filter(kind=self.kind, item_uid=self.live.item_uid).defer("data", "search_text")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(item=self.live, show_editors=settings.THAW_SHOW_EDITORS, **kwargs)
+
+
+class PublishedVersion:
+    """Mixed into an item's detail view: show one of its publications instead of the live one."""
+
+    def get_object(self, queryset=None):
+        live = live_by_slug(self.kind, self.kwargs["slug"])
+        return get_object_or_404(Publication, pk=self.kwargs["pk"], kind=self.kind, item_uid=live.item_uid)
+
+
+def history_urls(prefix, name, detail_view):
+    """URLs of an item kind's history and of its versions, beside its detail view's: /events/<slug>/history/…"""
+    version = type(f"{detail_view.__name__}Version", (PublishedVersion, detail_view), {})
+    return [
+        path(f"{prefix}/<slug:slug>/history/", ItemHistory.as_view(kind=detail_view.kind), name=f"{name}_history"),
+        path(f"{prefix}/<slug:slug>/history/<int:pk>/", version.as_view(), name=f"{name}_version"),
+    ]

@@ -1,0 +1,36 @@
+"""The editor's dashboard on the admin index, and admin links to items."""
+
+from django import template
+from django.contrib.auth import get_user_model
+
+from thaw_site import workflow
+from thaw_site.admin import change_url_of, editorial_models
+
+register = template.Library()
+
+
+@register.filter
+def admin_change_url(item):
+    return change_url_of(item)
+
+
+@register.inclusion_tag("admin/thaw/dashboard.html", takes_context=True)
+def editor_dashboard(context):
+    request = context["request"]
+    models = editorial_models()
+    user_id, model_name = request.GET.get("user") or None, request.GET.get("model") or None
+    return {
+        "drafts": workflow.drafts_of(request.user, models),
+        "sent_back": workflow.sent_back_to(request.user, models),
+        "in_review_count": sum(model.objects.filter(status="in_review").count() for model in models),
+        "recent": workflow.recent_changes(models, user_id=user_id, model_name=model_name),
+        "editors": get_user_model().objects.filter(is_staff=True).order_by("username"),
+        "models": [(model._meta.model_name, model._meta.verbose_name_plural) for model in models],
+        "chosen_user": user_id,
+        "chosen_model": model_name,
+    }
+
+
+@register.filter
+def model_label(item):
+    return item._meta.verbose_name
