@@ -8,6 +8,19 @@ from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from thaw_site.dates import validate_edtf
+from thaw_site.publishing import Status
+from thaw_site.services import make_live, record_status, take_down
+
+
+def publish_now(item):
+    """Put the item live at once, skipping review: for tests about what the public sees, not the workflow."""
+    record_status(item, Status.PUBLISHED, by=None, reason="Published")
+    return make_live(item)
+
+
+def withdraw_now(item):
+    record_status(item, Status.WITHDRAWN, by=None, reason="Withdrawn")
+    take_down(item)
 
 
 def text_fields(model):
@@ -74,6 +87,8 @@ class Crawl:
                     continue
                 if parts.path.startswith(("/static/", f"/{settings.ADMIN_URL}")):
                     continue
+                if parts.query and "?" in url:
+                    continue  # filter links combine without end (topic × figure × years × page): one hop of them
                 local = parts.path + (f"?{parts.query}" if parts.query else "")
                 if local not in self.seen:
                     queue.append(local)

@@ -7,7 +7,8 @@ from django.test.utils import CaptureQueriesContext
 
 from events.models import Event
 from thaw_site.cache import generation
-from thaw_site.services import publish, withdraw
+
+from .public_site import publish_now, withdraw_now
 
 pytestmark = pytest.mark.django_db
 
@@ -34,20 +35,20 @@ def test_publishing_a_change_shows_at_once(client, era):
     event.summary = "A rewritten summary."
     event.save()
     assert b"A rewritten summary" not in get(client, EVENT).content, "a working copy edit is not public"
-    publish(event)
+    publish_now(event)
     assert b"A rewritten summary" in get(client, EVENT).content
 
 
 def test_withdrawing_takes_the_page_down_at_once(client, era):
     assert get(client, EVENT).status_code == 200
-    withdraw(Event.objects.get(slug="secret-speech"))
+    withdraw_now(Event.objects.get(slug="secret-speech"))
     assert get(client, EVENT).status_code == 404
 
 
 def test_publishing_anything_retires_every_cached_page(client, era):
     get(client, "/")
     before = generation()
-    publish(Event.objects.get(slug="sputnik-1"))
+    publish_now(Event.objects.get(slug="sputnik-1"))
     assert generation() != before
     with CaptureQueriesContext(connection) as queries:
         get(client, "/")

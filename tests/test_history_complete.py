@@ -83,13 +83,14 @@ def test_a_save_that_changes_a_field_writes_exactly_one_row(era):
         assert added_rows(before, history_counts()) == {(model.__name__, item.pk): 1}, model.__name__
 
 
-def test_publish_and_withdraw_each_write_one_row(era):
+def test_publish_and_withdraw_each_write_one_row(era, superuser):
     event = Event.objects.get(slug="secret-speech")
     before = history_counts()
-    services.withdraw(event)
+    services.withdraw(item=event, by=superuser, note="checking")
     assert added_rows(before, history_counts()) == {("Event", event.pk): 1}
+    services.submit_for_review(item=event, by=superuser)
     before = history_counts()
-    services.publish(event)
+    services.publish(item=event, by=superuser)
     assert added_rows(before, history_counts()) == {("Event", event.pk): 1}
 
 
@@ -98,7 +99,8 @@ def test_an_admin_save_of_an_untouched_form_writes_no_row(admin_client, era):
     url = reverse("admin:events_topic_change", args=[topic.pk])
     form = admin_client.get(url).context["adminform"].form
     before = topic.history.count()
-    response = admin_client.post(url, {name: form[name].value() or "" for name in form.fields})
+    data = {name: form[name].value() or "" for name in form.fields}
+    response = admin_client.post(url, {**data, "edit_summary": "Looked, changed nothing"})
     assert response.status_code == 302
     assert topic.history.count() == before
 

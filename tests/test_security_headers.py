@@ -45,7 +45,7 @@ def inline_scripts(html):
     return [
         tag
         for tag in re.findall(r"<script\b[^>]*>", html, flags=re.IGNORECASE)
-        if "src=" not in tag and "application/json" not in tag
+        if "src=" not in tag and "application/json" not in tag and "application/ld+json" not in tag
     ]
 
 

@@ -15,6 +15,8 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services, workflow
+from .citing import CitedItem
+from .markup import coverage_in_words
 from .models import Publication
 from .revisions import one_revision
 
@@ -84,6 +86,9 @@ class ItemAdmin(SimpleHistoryAdmin):
     change_form_template = "admin/thaw/change_form.html"
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
+    class Media:
+        js = ["admin/js/source_keys.js"]  # lists source keys under cited fields; inert elsewhere
+
     def get_queryset(self, request):
         history = self.model.history.model.objects.filter(id=OuterRef("pk")).order_by("-history_date", "-history_id")
         live = Publication.objects.live().filter(kind=self.model._meta.model_name, item_uid=OuterRef("uid"))
@@ -98,7 +103,12 @@ class ItemAdmin(SimpleHistoryAdmin):
         )
 
     def get_list_display(self, request):
-        return [*super().get_list_display(request), "has_unpublished_changes"]
+        extra = ["coverage"] if issubclass(self.model, CitedItem) else []
+        return [*super().get_list_display(request), *extra, "has_unpublished_changes"]
+
+    @admin.display(description="Coverage")
+    def coverage(self, obj):
+        return coverage_in_words(obj.rendered.get("coverage"))
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from . import workflow
 from .cache import bump_generation
+from .citing import citation_problems
 from .models import Publication, PublishedLink
 from .publishing import Status
 from .revisions import one_revision
@@ -198,6 +199,8 @@ def publish(*, item, by, note=""):
     lock(item)
     require_state(item.status == Status.IN_REVIEW, item, "published")
     check_four_eyes(item, by)
+    if problems := citation_problems(item):
+        raise ValidationError(problems, code="citation_policy")
     record_status(item, Status.PUBLISHED, by=by, reason=reason_with(workflow.PUBLISHED, note))
     return make_live(item, by=by, note=note)
 
