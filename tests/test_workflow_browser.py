@@ -1,22 +1,13 @@
 """The editors' story in a real browser through the real admin: draft, review, send back, publish, edit, restore."""
 
 import re
-from pathlib import Path
 
 import pytest
 
 from events.models import Source
 from thaw_site.models import Publication
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from .chromium import CHROMIUM, LAUNCH_ARGS
 
 pytestmark = [
     pytest.mark.browser,
@@ -31,7 +22,7 @@ def browser(monkeypatch):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
         yield browser
         browser.close()
 

@@ -5,18 +5,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.chromium import CHROMIUM, LAUNCH_ARGS
 from thaw_site.interchange import import_document
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-LAUNCH_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # Sync Playwright runs an event loop in this thread; the fixtures' database access is still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
