@@ -66,12 +66,14 @@ class Crawl:
     def __init__(self, client):
         self.client = client
         self.seen = {}
+        self.types = {}
 
     def fetch(self, url):
         if url not in self.seen:
             response = self.client.get(url, secure=True)
             body = b"".join(response.streaming_content) if response.streaming else response.content
             self.seen[url] = (response.status_code, body)
+            self.types[url] = response.get("Content-Type", "")
         return self.seen[url]
 
     def follow(self, start_urls):
@@ -95,3 +97,7 @@ class Crawl:
 
     def pages(self):
         return {url: body for url, (status, body) in self.seen.items() if status == 200}
+
+    def html_pages(self):
+        """The pages a browser parses as HTML (feeds, sitemaps and exports are served as data, nosniff)."""
+        return {url: body for url, body in self.pages().items() if self.types[url].startswith("text/html")}
