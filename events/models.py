@@ -1,6 +1,6 @@
 """The era: periods, topics, events, the sources they cite, and the citation index."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -13,6 +13,14 @@ from thaw_site.publishing import NaturalKeyManager, Publishable, PublishableQuer
 
 SLUG_HELP = "Lowercase words joined by hyphens; part of the page's address."
 EDTF_HELP = "EDTF: 1956, 1956-02, 1956-02-25, or with ~ (approximate), ? (uncertain), % (both)."
+
+
+def existing(item, name):
+    """The row `item.name` points at, or None when it was deleted since: an old revision keeps the stale id."""
+    try:
+        return getattr(item, name)
+    except ObjectDoesNotExist:
+        return None
 
 
 class Period(CitedItem):
@@ -54,15 +62,13 @@ class Period(CitedItem):
         return span_in_words(self.start, self.end)
 
     def snapshot(self):
-        neighbours = [
-            (name, "period", getattr(self, name).slug) for name in ("previous", "next") if getattr(self, name)
-        ]
+        neighbours = [(name, "period", existing(self, name)) for name in ("previous", "next")]
         return self.cited_snapshot(
             title=self.name,
             sort_start=self.start_earliest,
             sort_end=self.end_latest,
             data={"name": self.name, "start": self.start, "end": self.end, "span": self.span},
-            links=[(relation, kind, slug, "") for relation, kind, slug in neighbours],
+            links=[(relation, kind, target.slug, "") for relation, kind, target in neighbours if target],
         )
 
 
@@ -244,7 +250,8 @@ class Event(CitedItem):
         return parse_date(self.date).year
 
     def snapshot(self):
-        links = [("period", "period", self.period.slug, "")] if self.period else []
+        period = existing(self, "period")
+        links = [("period", "period", period.slug, "")] if period else []
         # Sorted here rather than in SQL so that prefetched relations (bulk publishing) cost no query.
         topics = sorted(self.topics.all(), key=lambda topic: topic.name)
         related = sorted(self.related.all(), key=lambda event: (event.date_earliest, event.date_latest, event.slug))

@@ -144,13 +144,17 @@ def test_old_revisions_open_in_the_admin_after_their_related_rows_are_deleted(ad
     assert opened >= 5
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=Period.DoesNotExist,
-    reason="Period.snapshot() follows previous/next by object; an old revision pointing at a deleted period "
-    "raises. A preview or restore of old revisions (issue 3) must read the *_id and skip missing targets.",
-)
-def test_old_revisions_can_be_snapshotted_after_their_related_rows_are_deleted(orphaned_revisions):
+def test_old_revisions_can_be_snapshotted_and_compared_after_their_related_rows_are_deleted(
+    admin_client, orphaned_revisions
+):
+    compared = 0
     for item in orphaned_revisions:
+        info = item._meta.app_label, item._meta.model_name
+        latest = item.history.first()
         for revision in item.history.all():
             revision.instance.snapshot()
+            url = reverse("admin:{}_{}_revisions".format(*info), args=[item.pk])
+            response = admin_client.get(url, {"old": revision.history_id, "new": latest.history_id})
+            assert response.status_code == 200, url
+            compared += 1
+    assert compared >= 5
