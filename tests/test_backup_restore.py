@@ -41,10 +41,6 @@ def site_with_everything(era, django_user_model):
     return editor
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="KNOWN OPEN after merging the workflow, public-site and caching branches into these tests at the end of the session: the crawl/audit does not yet tell the search echo, section sitemaps and JSON-LD data blocks apart from leaks and scripts; see the issue 7 note",
-)
 def test_a_round_trip_keeps_the_public_site_and_the_history(client, site_with_everything, tmp_path):
     before_pages, before_rows, before_groups = public_site(client), every_row(), group_permissions()
     backup = tmp_path / "thaw.backup.gz"
@@ -70,10 +66,6 @@ def test_restore_refuses_a_database_that_holds_data(site_with_everything, tmp_pa
         call_command("restore", str(backup))
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="KNOWN OPEN after merging the workflow, public-site and caching branches into these tests at the end of the session: the crawl/audit does not yet tell the search echo, section sitemaps and JSON-LD data blocks apart from leaks and scripts; see the issue 7 note",
-)
 def test_restore_with_force_replaces_what_was_there(client, site_with_everything, tmp_path):
     backup = tmp_path / "thaw.backup"
     call_command("backup", str(backup))

@@ -3,18 +3,32 @@
     python manage.py migrate && python manage.py restore thaw-2026-11-26.backup.gz
     python manage.py restore FILE --force      (empties a database that already holds data first)
 
-Everything is loaded in one transaction: a file that fails to load leaves the database as it was.
+Content types, permissions and the editorial groups that `migrate` itself makes don't count as data: the groups
+are replaced by the backup's. Everything is loaded in one transaction: a file that fails to load leaves the
+database as it was.
 History rows are restored as they were dumped; the restore itself writes none.
 """
 
 from pathlib import Path
 
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from thaw_site.management.backup import backed_up_models
+from thaw_site.roles import WORKFLOW
+
+
+def recreated_by_migrate():
+    """The editorial groups `migrate` and `flush` make afresh: not data, replaced by the backup's own."""
+    return Group.objects.filter(name__in=WORKFLOW)
+
+
+def data_rows(model):
+    rows = model._default_manager.all()
+    return rows.exclude(pk__in=recreated_by_migrate()) if model is Group else rows
 
 
 class Command(BaseCommand):
@@ -29,7 +43,7 @@ class Command(BaseCommand):
     def handle(self, *args, file, force, **options):
         if not Path(file).is_file():
             raise CommandError(f"{file}: no such file")
-        holding = [model._meta.label for model in backed_up_models() if model._default_manager.exists()]
+        holding = [model._meta.label for model in backed_up_models() if data_rows(model).exists()]
         if holding and not force:
             raise CommandError(
                 f"The database is not empty ({', '.join(holding[:5])}{' …' if len(holding) > 5 else ''} hold rows). "
@@ -38,6 +52,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             if holding:
                 call_command("flush", interactive=False, verbosity=0)
+            recreated_by_migrate().delete()
             call_command("loaddata", file, verbosity=0)
         cache.clear()
         rows = sum(model._default_manager.count() for model in backed_up_models())
