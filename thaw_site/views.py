@@ -16,6 +16,7 @@ from .timeline import build_chart, event_entries
 
 KEY_FIGURES = 12
 RECENT_CHANGES = 8
+HOME_EVENTS = 60
 EVENTS_PER_PAGE = 60
 RESULTS_PER_PAGE = 20
 
@@ -25,9 +26,11 @@ def home(request):
     period = next((p for p in periods if p.slug == settings.THAW_MAIN_PERIOD), None)
     if period is None:
         raise Http404("The main period is not published yet.")
-    events = list(events_linking_to(period, "period"))
+    period_events = events_linking_to(period, "period")
+    event_count = period_events.count()
+    events = list(period_events[:HOME_EVENTS])
     counts = (
-        PublishedLink.objects.filter(relation="participant", publication__in=[e.pk for e in events])
+        PublishedLink.objects.filter(relation="participant", publication__in=period_events.values("pk"))
         .values("target_slug")
         .annotate(events=Count("id"))
         .order_by("-events", "target_slug")
@@ -44,6 +47,7 @@ def home(request):
             "period": period,
             "data": period.data,
             "events": events,
+            "event_count": event_count,
             "chart": build_chart(event_entries(events)),
             "key_figures": key_figures,
             "topics": [t for t in live_topics_with_counts() if t.event_count],
