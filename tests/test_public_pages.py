@@ -54,6 +54,13 @@ def test_home_presents_the_main_period_with_key_figures_events_in_order_and_othe
     assert 'href="/periods/brezhnev-era/"' in html and 'href="/periods/post-brezhnev-era/"' in html
 
 
+def test_home_lists_only_the_first_events_and_links_to_the_timeline_for_the_rest(client, era, monkeypatch):
+    monkeypatch.setattr("thaw_site.views.HOME_EVENTS", 3)
+    events = page(client, "/").split('id="events-heading"')[1].split("</section>")[0]
+    assert events.count('href="/events/') == 3
+    assert re.search(r'<a href="/timeline/">All \d+ events on the timeline</a>', events)
+
+
 def test_periods_link_to_their_neighbours(client, era):
     html = page(client, "/periods/brezhnev-era/")
     assert 'rel="prev" href="/periods/khrushchev-era/"' in html
