@@ -56,6 +56,7 @@ class TopicList(TemplateView):
 class SourceList(LiveListView):
     kind = Kind.SOURCE
     ordering = ["summary", "title"]
+    deferred = ["search_text", "data"]  # the list shows each source's list data
     template_name = "events/source_list.html"
     context_object_name = "sources"
 

@@ -1,4 +1,4 @@
-"""On PostgreSQL at 10,000 events, the public pages' timeline and link queries use their indexes."""
+"""On PostgreSQL at 10,000 events, the public pages' timeline, link and search queries use their indexes."""
 
 import datetime
 import uuid
@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from thaw_site.models import Kind, Publication, PublishedLink
+from thaw_site.search import search, store_search_vectors
 
 pytestmark = [
     pytest.mark.django_db,
@@ -78,3 +79,13 @@ def test_a_pages_links_are_resolved_through_an_index(ten_thousand_events):
         Publication.objects.live().filter(Q(kind=Kind.EVENT, slug__in=slugs) | Q(kind=Kind.TOPIC, slug="x")).explain()
     )
     assert "Seq Scan" not in plan, plan
+
+
+def test_search_matches_and_ranks_through_the_stored_vector_and_its_gin_index(ten_thousand_events):
+    store_search_vectors(Publication.objects.all())
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    plan = search("4242").explain()
+    assert "publication_search_vector" in plan, plan
+    assert "to_tsvector" not in plan, f"the vector is rebuilt per row: {plan}"
+    assert [p.slug for p in search("4242")] == ["event-04242"]

@@ -160,7 +160,7 @@ def structured_data(request, publication, links, references):
         "datePublished": publication.published_at.replace(microsecond=0).isoformat(),
         "about": about,
         "citation": [
-            creative_work(reference.source.data, request.build_absolute_uri(reference.source.get_absolute_url()))
+            creative_work(reference.source.list_data, request.build_absolute_uri(reference.source.get_absolute_url()))
             for reference in references
             if reference.source is not None
         ],

@@ -13,10 +13,13 @@ them, the live version stays as it was until a reviewer publishes a change,
 and a page costs a few indexed queries however large the archive grows.
 """
 
+from functools import lru_cache
+
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 
 class Kind(models.TextChoices):
@@ -34,6 +37,27 @@ URL_NAMES = {
     Kind.EVENT: "events:event",
     Kind.FIGURE: "people:figure",
 }
+
+
+# The part of `data` that lists of items show (an event's date, a figure's lifespan, a period's span, a
+# source's bibliographic entry): lists and reference lists read it instead of the whole page's data.
+LIST_DATA = {
+    Kind.EVENT: ("date", "end", "when"),
+    Kind.FIGURE: ("lifespan",),
+    Kind.PERIOD: ("span",),
+    Kind.SOURCE: ("kind", "authors", "author_line", "title", "publisher", "place", "year", "isbn", "url", "accessed"),
+}
+
+
+def list_data(kind, data):
+    return {key: data[key] for key in LIST_DATA.get(kind, ()) if key in data}
+
+
+@lru_cache(maxsize=20_000)
+def item_url(script_prefix, kind, slug):
+    """An item page's URL. Pages list dozens of items and reverse() is their largest cost after the queries;
+    the script prefix is part of the key because reverse() reads it."""
+    return reverse(URL_NAMES[kind], args=[slug])
 
 
 class PublicationQuerySet(models.QuerySet):
@@ -62,7 +86,13 @@ class Publication(models.Model):
     sort_start = models.DateField(null=True, blank=True)
     sort_end = models.DateField(null=True, blank=True)
     data = models.JSONField(default=dict, help_text="Everything the page shows, frozen at publication.")
+    list_data = models.JSONField(
+        default=dict, blank=True, help_text="What an entry for the item in a list shows, frozen at publication."
+    )
     search_text = models.TextField(blank=True, help_text="Plain text of the item, for search.")
+    search_vector = SearchVectorField(
+        null=True, editable=False, help_text="PostgreSQL: the weighted text search vector (thaw_site.search)."
+    )
     published_at = models.DateTimeField()
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -99,7 +129,7 @@ class Publication(models.Model):
         return f"{self.get_kind_display()} {self.slug} published {self.published_at:%Y-%m-%d %H:%M}"
 
     def get_absolute_url(self):
-        return reverse(URL_NAMES[self.kind], args=[self.slug])
+        return item_url(get_script_prefix(), self.kind, self.slug)
 
 
 class PublishedLink(models.Model):

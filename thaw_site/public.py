@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from functools import reduce
 
 from django.db.models import Count, Q
-from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import JSONObject
 from django.http import Http404
 from django.views.generic import DetailView, ListView
 
@@ -37,10 +35,9 @@ def live_targets(links):
         slugs_of_kind[link.target_kind].add(link.target_slug)
     if not slugs_of_kind:
         return {}
-    # Not deferring data: reference lists show each source's bibliographic data.
     # By kind and slug together, so the one-live-per-slug index finds them (by slug alone is a full scan).
     wanted = reduce(operator.or_, (Q(kind=kind, slug__in=slugs) for kind, slugs in slugs_of_kind.items()))
-    found = Publication.objects.live().filter(wanted).defer("search_text")
+    found = Publication.objects.live().filter(wanted).defer("data", "search_text")
     return {(p.kind, p.slug): p for p in found}
 
 
@@ -60,11 +57,6 @@ def resolve(publication):
     return grouped, references
 
 
-# What a list of linked items shows of each one's data (an event's date, a figure's lifespan, a
-# period's span): the rest (rendered text, references) is large and stays in the database.
-LIST_DATA = ("date", "when", "lifespan", "span")
-
-
 def linking_here(publication, relation, from_kind):
     """Live publications of `from_kind` that link to this one by `relation`, with the link's detail, in order."""
     rows = (
@@ -77,19 +69,14 @@ def linking_here(publication, relation, from_kind):
         )
         .select_related("publication")
         .defer("publication__data", "publication__search_text")
-        .annotate(list_data=JSONObject(**{key: KeyTextTransform(key, "publication__data") for key in LIST_DATA}))
         .order_by("publication__sort_start", "publication__sort_end", "publication__slug", "position")
     )
-    linked = []
-    for row in rows:
-        row.publication.data = row.list_data  # loading the deferred field would cost a query a row
-        linked.append(Linked(row.publication, row.detail))
-    return linked
+    return [Linked(row.publication, row.detail) for row in rows]
 
 
 def live_events():
     """Live events in date order, with the data their list entries show."""
-    return Publication.objects.live().of_kind(Kind.EVENT).defer("search_text").in_order()
+    return Publication.objects.live().of_kind(Kind.EVENT).defer("search_text", "data").in_order()
 
 
 def events_linking_to(publication, relation):
@@ -138,6 +125,7 @@ class LiveDetailView(DetailView):
 class LiveListView(ListView):
     kind = None
     ordering = ["title"]
+    deferred = ["search_text"]
 
     def get_queryset(self):
-        return Publication.objects.live().of_kind(self.kind).defer("search_text").order_by(*self.ordering)
+        return Publication.objects.live().of_kind(self.kind).defer(*self.deferred).order_by(*self.ordering)

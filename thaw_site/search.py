@@ -30,15 +30,23 @@ def search_vector():
     )
 
 
+def store_search_vectors(publications):
+    """Compute and store the search vector of a queryset of publications (PostgreSQL only), in one query.
+
+    Stored, not computed per query: ranking the matches and rechecking the GIN index's hits would
+    otherwise rebuild the vector of every matching row's text (300 ms for ~900 matches at 10,000 events)."""
+    if connection.vendor == "postgresql":
+        publications.update(search_vector=search_vector())
+
+
 def search(query):
     """Live publications matching the query, best first, each with a `snippet` attribute source."""
-    live = Publication.objects.live().defer("data")
+    live = Publication.objects.live().defer("data", "list_data", "search_vector")
     if connection.vendor == "postgresql":
         text_query = SearchQuery(query, search_type="websearch", config=CONFIG)
         return (
-            live.annotate(document=search_vector())
-            .filter(document=text_query)
-            .annotate(rank=SearchRank(F("document"), text_query))
+            live.filter(search_vector=text_query)
+            .annotate(rank=SearchRank(F("search_vector"), text_query))
             .annotate(
                 headline=SearchHeadline(
                     "search_text",

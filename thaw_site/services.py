@@ -20,9 +20,10 @@ from django.utils import timezone
 from . import workflow
 from .cache import bump_generation
 from .citing import citation_problems
-from .models import Publication, PublishedLink
+from .models import Publication, PublishedLink, list_data
 from .publishing import Status
 from .revisions import one_revision
+from .search import store_search_vectors
 from .workflow import kind_of, live_publication, reason_with
 
 # What each kind's snapshot() reads, fetched once for a whole batch of items.
@@ -80,6 +81,7 @@ def make_live_many(items, *, by=None, note="", revisions=None):
             sort_start=snapshot.sort_start,
             sort_end=snapshot.sort_end,
             data={**snapshot.data, "interchange": interchange_item(kind, item)},
+            list_data=list_data(kind, snapshot.data),
             search_text=snapshot.search_text,
             published_at=now,
             published_by=by,
@@ -90,6 +92,7 @@ def make_live_many(items, *, by=None, note="", revisions=None):
             (item, snapshot, revisions.get(item.pk)) for item, snapshot in zip(items, snapshots, strict=True)
         )
     )
+    store_search_vectors(Publication.objects.filter(pk__in=[publication.pk for publication in publications]))
     PublishedLink.objects.bulk_create(
         (
             PublishedLink(

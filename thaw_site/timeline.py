@@ -106,8 +106,8 @@ class Chart:
 
 
 def event_entries(publications):
-    """Entries for published events (their data holds the EDTF date and optional end)."""
-    return [Entry(p.title, p.data.get("date", ""), p.data.get("end", "")) for p in publications]
+    """Entries for published events (their list data holds the EDTF date and optional end)."""
+    return [Entry(p.title, p.list_data.get("date", ""), p.list_data.get("end", "")) for p in publications]
 
 
 def office_entries(offices, *, died=""):

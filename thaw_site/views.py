@@ -36,7 +36,7 @@ def home(request):
         .order_by("-events", "target_slug")
     )
     ranked = [row["target_slug"] for row in counts]
-    figures = Publication.objects.live().of_kind(Kind.FIGURE).filter(slug__in=ranked).defer("search_text")
+    figures = Publication.objects.live().of_kind(Kind.FIGURE).filter(slug__in=ranked).defer("search_text", "data")
     by_slug = {figure.slug: figure for figure in figures}
     key_figures = [by_slug[slug] for slug in ranked if slug in by_slug][:KEY_FIGURES]
     recent = Publication.objects.live().defer("search_text", "data").order_by("-published_at", "-id")[:RECENT_CHANGES]

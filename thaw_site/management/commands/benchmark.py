@@ -35,6 +35,8 @@ from django.utils import timezone
 
 REPORT = Path(settings.BASE_DIR) / "docs" / "benchmarks.md"
 HOST = "127.0.0.1"
+# Each word is in the titles of about a tenth of the generated events: the search matches hundreds of them.
+SEARCH_WORDS = "agricultural+reform"
 
 
 def run(command, env, **kwargs):
@@ -171,6 +173,9 @@ class Command(BaseCommand):
             ("bare view /_bench/hello/", "/_bench/hello/"),
             ("static file", f"/static/{stylesheet}"),
             ("home", "/"),
+            ("timeline", "/timeline/"),
+            ("timeline JSON", "/timeline.json"),
+            ("search (two common words)", f"/search/?q={SEARCH_WORDS}"),
             ("event page", f"/events/{event}/"),
             ("figure page (most events)", f"/people/{figure}/"),
             ("source page (most citations)", "/sources/source-00001/"),

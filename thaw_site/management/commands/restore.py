@@ -18,7 +18,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from thaw_site.management.backup import backed_up_models
+from thaw_site.models import Publication
 from thaw_site.roles import WORKFLOW
+from thaw_site.search import store_search_vectors
 
 
 def recreated_by_migrate():
@@ -54,6 +56,7 @@ class Command(BaseCommand):
                 call_command("flush", interactive=False, verbosity=0)
             recreated_by_migrate().delete()
             call_command("loaddata", file, verbosity=0)
+            store_search_vectors(Publication.objects.all())  # a backup made on SQLite has none
         cache.clear()
         rows = sum(model._default_manager.count() for model in backed_up_models())
         self.stdout.write(f"Restored {rows} rows from {file}.")
