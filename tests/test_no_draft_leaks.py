@@ -109,8 +109,7 @@ def cached_url(key):
 
 
 def without_echo(url, body):
-    """Pages repeat what the visitor typed: the requested URL (a 404's og:url) and the search query. Not a leak."""
-    body = body.replace(f"https://testserver{url}".encode(), b"")
+    """The search page repeats what the visitor typed. Not a leak."""
     if f"q={CANARY}" not in url:
         return body
     for echo in (f"q={CANARY}", f"Search: {CANARY} ", f'value="{CANARY}"', f"matches “{CANARY}”"):

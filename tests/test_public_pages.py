@@ -123,9 +123,10 @@ def test_the_home_page_is_404_until_its_period_is_published(client, db):
     page(client, "/", status=404)
 
 
-def test_unknown_pages_get_the_sites_404(client, db):
+def test_unknown_pages_get_the_sites_404_which_names_no_canonical_or_shareable_url(client, db):
     html = page(client, "/events/no-such-event/", status=404)
     assert "Page not found" in html
+    assert "no-such-event" not in html  # a 404 has no canonical address and nothing to share
 
 
 def test_every_public_url_name_resolves(era):

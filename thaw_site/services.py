@@ -49,6 +49,11 @@ def interchange_item(kind, item):
     return export_item(f"{kind}s", item)
 
 
+def frozen_links(snapshot):
+    """The snapshot's links as stored with the publication: [relation, kind, slug, detail] in order."""
+    return [[relation, kind, slug, detail[:300]] for relation, kind, slug, detail in snapshot.links]
+
+
 @transaction.atomic
 def make_live(item, *, by=None, note=""):
     """Freeze the item as it is now into its live publication; the previous one stays as history."""
@@ -80,7 +85,7 @@ def make_live_many(items, *, by=None, note="", revisions=None):
             summary=snapshot.summary,
             sort_start=snapshot.sort_start,
             sort_end=snapshot.sort_end,
-            data={**snapshot.data, "interchange": interchange_item(kind, item)},
+            data={**snapshot.data, "links": frozen_links(snapshot), "interchange": interchange_item(kind, item)},
             list_data=list_data(kind, snapshot.data),
             search_text=snapshot.search_text,
             published_at=now,
@@ -100,11 +105,11 @@ def make_live_many(items, *, by=None, note="", revisions=None):
                 relation=relation,
                 target_kind=target_kind,
                 target_slug=target_slug,
-                detail=detail[:300],
+                detail=detail,
                 position=position,
             )
-            for publication, snapshot in zip(publications, snapshots, strict=True)
-            for position, (relation, target_kind, target_slug, detail) in enumerate(snapshot.links)
+            for publication in publications
+            for position, (relation, target_kind, target_slug, detail) in enumerate(publication.data["links"])
         ),
         batch_size=2000,
     )
