@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import reduce
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, Value, When
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import JSONObject
 from django.http import Http404
@@ -63,11 +63,12 @@ def resolve(publication):
 # What a list of linked items shows of each one's data (an event's date, a figure's lifespan, a
 # period's span): the rest (rendered text, references) is large and stays in the database.
 LIST_DATA = ("date", "when", "lifespan", "span")
+CITING_KINDS = [Kind.PERIOD, Kind.EVENT, Kind.FIGURE]
 
 
-def linking_here(publication, relation, from_kind):
-    """Live publications of `from_kind` that link to this one by `relation`, with the link's detail, in order."""
-    rows = (
+def links_here(publication, relation, from_kind):
+    """The links from live publications of `from_kind` to this one by `relation`, in order (see `as_linked`)."""
+    return (
         PublishedLink.objects.filter(
             relation=relation,
             target_kind=publication.kind,
@@ -80,11 +81,20 @@ def linking_here(publication, relation, from_kind):
         .annotate(list_data=JSONObject(**{key: KeyTextTransform(key, "publication__data") for key in LIST_DATA}))
         .order_by("publication__sort_start", "publication__sort_end", "publication__slug", "position")
     )
+
+
+def as_linked(rows):
+    """Rows of `links_here` as Linked items."""
     linked = []
     for row in rows:
         row.publication.data = row.list_data  # loading the deferred field would cost a query a row
         linked.append(Linked(row.publication, row.detail))
     return linked
+
+
+def linking_here(publication, relation, from_kind):
+    """Live publications of `from_kind` that link to this one by `relation`, with the link's detail, in order."""
+    return as_linked(links_here(publication, relation, from_kind))
 
 
 def live_events():
@@ -95,6 +105,33 @@ def live_events():
 def events_linking_to(publication, relation):
     """Live events that link to this publication by `relation` (period, topic, participant), in one query."""
     return live_events().linking_to(relation, publication.kind, publication.slug)
+
+
+def citing(source):
+    """Live periods, events and people that cite this source, each once: periods first, then events, then people."""
+    kind_order = Case(*(When(kind=kind, then=Value(n)) for n, kind in enumerate(CITING_KINDS)))
+    return (
+        Publication.objects.live()
+        .filter(kind__in=CITING_KINDS)
+        .linking_to("cites", source.kind, source.slug)
+        .distinct()
+        .defer("data", "search_text")
+        .order_by(kind_order, "sort_start", "sort_end", "slug")
+    )
+
+
+def locators(publications, source):
+    """{publication pk: [the locator of each of its citations of this source, in order]}, in one query."""
+    rows = PublishedLink.objects.filter(
+        publication__in=[p.pk for p in publications],
+        relation="cites",
+        target_kind=source.kind,
+        target_slug=source.slug,
+    ).order_by("publication", "position")
+    found = defaultdict(list)
+    for publication_pk, detail in rows.values_list("publication", "detail"):
+        found[publication_pk].append(detail)
+    return found
 
 
 def live_topics_with_counts():
