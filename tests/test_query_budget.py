@@ -64,7 +64,14 @@ def pages_of(document):
 def assert_lists_are_paged(client, urls):
     """With 1,000 events, each list that grows with them shows one page and links to the next."""
     figure_url, topic_url = urls[-2:]
-    for url in ["/periods/khrushchev-era/", "/sources/source-00001/", figure_url, topic_url, "/timeline/"]:
+    for url in [
+        "/periods/khrushchev-era/",
+        "/sources/source-00001/",
+        figure_url,
+        topic_url,
+        "/timeline/",
+        "/citations/needed/",
+    ]:
         assert 'rel="next" href="?page=2"' in client.get(url).content.decode(), url
     assert client.get("/timeline.json").json()["next"].endswith("/timeline.json?page=2")
 
