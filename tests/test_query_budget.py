@@ -26,10 +26,12 @@ PUBLIC_PAGES = [
     "/sources/source-00001/",  # the most cited source: by 35 pages with 10 events, by 754 with 1,000
     "/citations/",
     "/citations/needed/",
+    "/sources/csl.json",
     "/changes.atom",
     "/sitemap.xml",
     "/sitemap-items.xml",
 ]
+PAGED_AT_1000_EVENTS = ["/periods/khrushchev-era/", "/sources/source-00001/", "/timeline/", "/citations/needed/"]
 
 
 def era(events):
@@ -58,20 +60,14 @@ def pages_of(document):
     event = next(item for item in document["events"] if item["status"] == "published")
     figure = next(p["figure"] for p in event["participants"] if p["figure"] in published_slugs(document, "figures"))
     topic = event["topics"][0]
-    return [*PUBLIC_PAGES, f"/events/{event['slug']}/", f"/people/{figure}/", f"/topics/{topic}/"]
+    event_url = f"/events/{event['slug']}/"
+    return [*PUBLIC_PAGES, event_url, f"{event_url}history/", f"/people/{figure}/", f"/topics/{topic}/"]
 
 
 def assert_lists_are_paged(client, urls):
     """With 1,000 events, each list that grows with them shows one page and links to the next."""
     figure_url, topic_url = urls[-2:]
-    for url in [
-        "/periods/khrushchev-era/",
-        "/sources/source-00001/",
-        figure_url,
-        topic_url,
-        "/timeline/",
-        "/citations/needed/",
-    ]:
+    for url in [*PAGED_AT_1000_EVENTS, figure_url, topic_url]:
         assert 'rel="next" href="?page=2"' in client.get(url).content.decode(), url
     assert client.get("/timeline.json").json()["next"].endswith("/timeline.json?page=2")
 
