@@ -130,6 +130,12 @@ def test_a_page_that_is_not_there_is_404(client, era, small_pages, url, bad_page
     assert client.get(f"{url}?page={bad_page}").status_code == 404
 
 
+def test_each_page_after_the_first_is_its_own_canonical_page(client, era, small_pages):
+    canonical = '<link rel="canonical" href="http://testserver/periods/khrushchev-era/{}">'
+    assert canonical.format("") in html_of(client, "/periods/khrushchev-era/?page=1")
+    assert canonical.format("?page=2") in html_of(client, "/periods/khrushchev-era/?page=2&utm_source=x")
+
+
 def test_a_short_list_is_one_page_without_page_links(client, era):
     html = html_of(client, "/topics/space/")
     assert "2 events" in html and "Page 1 of" not in html and 'rel="next"' not in html
