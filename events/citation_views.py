@@ -9,12 +9,14 @@ from django.http import JsonResponse
 from django.views.generic import TemplateView
 
 from thaw_site.models import Kind, Publication
+from thaw_site.paging import page_or_404
 
 from . import citations
 from .models import Period, Source, Topic
 
 KIND_CHOICES = [(Kind.PERIOD, "Periods"), (Kind.EVENT, "Events"), (Kind.FIGURE, "People")]
 MODEL_CHOICES = [("period", "Periods"), ("event", "Events"), ("figure", "Figures")]
+FLAGS_PER_PAGE = 100
 
 
 def read_filters(request, spec):
@@ -46,8 +48,10 @@ class CitationsNeeded(TemplateView):
             ],
         )
         publications = list(citations.live_cited(**filters))
+        page = page_or_404(self.request, citations.live_flags(publications), FLAGS_PER_PAGE)
         return super().get_context_data(
-            flags=citations.live_flags(publications),
+            page_obj=page,
+            flags=page.object_list,
             noticed=citations.needing_citations(publications),
             selects=selects,
             filtered=any(filters.values()),
@@ -58,9 +62,12 @@ class CitationsNeeded(TemplateView):
 class EraReport(TemplateView):
     template_name = "citations/report.html"
     oldest_flags = 10
+    listed = 20  # of the sources and pages in each list: the most cited, and the first of the others
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(report=citations.public_report(), oldest_flags=self.oldest_flags, **kwargs)
+        return super().get_context_data(
+            report=citations.public_report(), oldest_flags=self.oldest_flags, listed=self.listed, **kwargs
+        )
 
 
 class AdminPage(TemplateView):

@@ -3,8 +3,21 @@
 from django.views.generic import TemplateView
 
 from thaw_site.models import Kind
-from thaw_site.public import LiveDetailView, LiveListView, events_linking_to, linking_here, live_topics_with_counts
+from thaw_site.paging import page_or_404
+from thaw_site.public import (
+    LiveDetailView,
+    LiveListView,
+    citing,
+    events_linking_to,
+    linking_here,
+    live_topics_with_counts,
+    locators,
+)
 from thaw_site.timeline import build_chart, event_entries
+
+EVENTS_PER_PAGE = 60
+CITING_PAGES_PER_PAGE = 50
+SOURCES_PER_PAGE = 100
 
 
 class EventDetail(LiveDetailView):
@@ -23,13 +36,15 @@ class EventDetail(LiveDetailView):
 
 
 class EventsLinkingHere(LiveDetailView):
-    """An item page listing the live events that link to it (by `relation`), with their visual timeline."""
+    """An item page listing the live events that link to it (by `relation`), a page at a time, with their timeline."""
 
     relation = None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["events"] = events = list(events_linking_to(self.object, self.relation))
+        page = page_or_404(self.request, events_linking_to(self.object, self.relation), EVENTS_PER_PAGE)
+        context["page_obj"] = page
+        context["events"] = events = list(page.object_list)
         context["chart"] = build_chart(event_entries(events)) if events else None
         return context
 
@@ -59,6 +74,7 @@ class SourceList(LiveListView):
     deferred = ["search_text", "data"]  # the list shows each source's list data
     template_name = "events/source_list.html"
     context_object_name = "sources"
+    paginate_by = SOURCES_PER_PAGE
 
 
 class SourceDetail(LiveDetailView):
@@ -67,9 +83,8 @@ class SourceDetail(LiveDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        cited_by = {}
-        for kind in (Kind.PERIOD, Kind.EVENT, Kind.FIGURE):
-            for linked in linking_here(self.object, "cites", kind):
-                cited_by.setdefault(linked.target, []).append(linked.detail)
-        context["cited_by"] = list(cited_by.items())
+        page = page_or_404(self.request, citing(self.object), CITING_PAGES_PER_PAGE)
+        found = locators(page.object_list, self.object)
+        context["page_obj"] = page
+        context["cited_by"] = [(publication, found[publication.pk]) for publication in page.object_list]
         return context

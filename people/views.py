@@ -1,8 +1,12 @@
 """Public pages of historical figures, built from live publications only."""
 
 from thaw_site.models import Kind
-from thaw_site.public import LiveDetailView, LiveListView, linking_here
+from thaw_site.paging import page_or_404
+from thaw_site.public import LiveDetailView, LiveListView, as_linked, links_here
 from thaw_site.timeline import build_chart, office_entries
+
+FIGURES_PER_PAGE = 60
+EVENTS_PER_PAGE = 60
 
 
 class FigureList(LiveListView):
@@ -10,6 +14,7 @@ class FigureList(LiveListView):
     ordering = ["title"]
     template_name = "people/figure_list.html"
     context_object_name = "figures"
+    paginate_by = FIGURES_PER_PAGE
 
 
 class FigureDetail(LiveDetailView):
@@ -18,7 +23,9 @@ class FigureDetail(LiveDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["participations"] = linking_here(self.object, "participant", Kind.EVENT)
+        page = page_or_404(self.request, links_here(self.object, "participant", Kind.EVENT), EVENTS_PER_PAGE)
+        context["page_obj"] = page
+        context["participations"] = as_linked(page.object_list)
         offices = office_entries(self.object.data.get("offices", []), died=self.object.data.get("died", ""))
         context["chart"] = build_chart(offices, labelled=True) if offices else None
         return context

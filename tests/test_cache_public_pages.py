@@ -13,6 +13,7 @@ from .public_site import publish_now, withdraw_now
 pytestmark = pytest.mark.django_db
 
 EVENT = "/events/secret-speech/"
+PERIOD = "/periods/khrushchev-era/"
 
 
 def get(client, url, **headers):
@@ -26,6 +27,16 @@ def test_second_anonymous_request_is_served_from_the_cache_without_queries(clien
         second = get(client, EVENT)
     assert first.status_code == second.status_code == 200
     assert second.content == first.content
+    assert len(queries) == 0
+
+
+def test_each_page_of_a_list_is_cached_under_its_own_key(client, era, monkeypatch):
+    monkeypatch.setattr("events.views.EVENTS_PER_PAGE", 10)
+    first, second = get(client, PERIOD), get(client, f"{PERIOD}?page=2")
+    assert first.content != second.content
+    with CaptureQueriesContext(connection) as queries:
+        assert get(client, f"{PERIOD}?page=2").content == second.content
+        assert get(client, PERIOD).content == first.content
     assert len(queries) == 0
 
 

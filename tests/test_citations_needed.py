@@ -15,13 +15,28 @@ def flagged_dates(html):
     return re.findall(r'flagged <time datetime="([0-9-]+)">', html)
 
 
-def test_the_public_list_shows_every_live_flag_oldest_first(client, era):
+def test_the_public_list_shows_every_live_flag_oldest_first_a_page_at_a_time(client, era, monkeypatch):
+    monkeypatch.setattr("events.citation_views.FLAGS_PER_PAGE", 50)
     html = client.get("/citations/needed/").content.decode()
+    total = sum(len(p.data["flags"]) for p in live_cited())
+    pages = -(-total // 50)
+    assert total > 100 and f"Page 1 of {pages}" in html and f"({total})" in html
     dates = flagged_dates(html)
     assert dates[:3] == ["2007-02", "2009-09", "2010-05"]
-    assert dates == sorted(dates)
     assert "February 2007" in html.split("2009-09")[0]
-    assert len(dates) == sum(len(p.data["flags"]) for p in live_cited()) > 100
+    for number in range(2, pages + 1):
+        page = client.get(f"/citations/needed/?page={number}").content.decode()
+        assert f'rel="prev" href="?page={number - 1}"' in page
+        dates += flagged_dates(page)
+    assert len(dates) == total and dates == sorted(dates)
+    assert client.get(f"/citations/needed/?page={pages + 1}").status_code == 404
+    assert client.get("/citations/needed/?page=first").status_code == 404
+
+
+def test_the_pages_of_a_filtered_list_keep_the_filter(client, era, monkeypatch):
+    monkeypatch.setattr("events.citation_views.FLAGS_PER_PAGE", 5)
+    html = client.get("/citations/needed/?kind=event").content.decode()
+    assert 'rel="next" href="?kind=event&amp;page=2"' in html
 
 
 def test_the_public_list_shows_the_sentence_each_flag_follows(client, era):

@@ -2,6 +2,7 @@
 
 import pytest
 
+from events.citation_views import EraReport
 from events.citations import public_report, working_report
 from events.models import Event, Period, Source
 from thaw_site.services import make_live, take_down
@@ -76,6 +77,17 @@ def test_the_public_report_page(client, era):
     never = html.split('id="never-cited-heading"')[1].split('id="uncited-heading"')[0]
     assert "Soviet Political Society" in never
     assert "February 2007" in html.split('id="oldest-heading"')[1]
+
+
+def test_the_public_reports_lists_show_their_first_entries_and_how_many_there_are(client, era, monkeypatch):
+    monkeypatch.setattr(EraReport, "listed", 1)
+    for n in (1, 2):
+        make_live(Event.objects.create(slug=f"unsourced-{n}", title=f"Unsourced {n}", date="1956", body="No source."))
+    html = client.get("/citations/").content.decode()
+    never = html.split('id="never-cited-heading"')[1].split('id="uncited-heading"')[0]
+    assert never.count("<li>") == 1 and "The first 1 of 3" in never
+    uncited = html.split('id="uncited-heading"')[1].split("</section>")[0]
+    assert uncited.count("<li>") == 1 and "The first 1 of 2." in uncited
 
 
 def test_the_admin_report_is_for_staff_only(client, era, django_user_model):

@@ -16,12 +16,22 @@ pytestmark = pytest.mark.django_db
 SIZES = {"figures": 40, "sources": 20, "seed": 1}  # the first 10 events are the same in both eras
 PUBLIC_PAGES = [
     "/",
+    "/timeline/",
+    "/timeline.json",
+    "/search/?q=conference",
     "/people/",
+    "/topics/",
     "/sources/",
     "/periods/khrushchev-era/",
-    "/topics/economy/",
-    "/sources/source-00001/",  # the most cited source
+    "/sources/source-00001/",  # the most cited source: by 35 pages with 10 events, by 754 with 1,000
+    "/citations/",
+    "/citations/needed/",
+    "/sources/csl.json",
+    "/changes.atom",
+    "/sitemap.xml",
+    "/sitemap-items.xml",
 ]
+PAGED_AT_1000_EVENTS = ["/periods/khrushchev-era/", "/sources/source-00001/", "/timeline/", "/citations/needed/"]
 
 
 def era(events):
@@ -46,9 +56,20 @@ def query_counts(client, urls):
 
 
 def pages_of(document):
-    event = published_slugs(document, "events")[0]
-    figure = published_slugs(document, "figures")[0]
-    return [*PUBLIC_PAGES, f"/events/{event}/", f"/people/{figure}/"]
+    """The fixed pages, and item pages of a first event, one of its topics and one of its people."""
+    event = next(item for item in document["events"] if item["status"] == "published")
+    figure = next(p["figure"] for p in event["participants"] if p["figure"] in published_slugs(document, "figures"))
+    topic = event["topics"][0]
+    event_url = f"/events/{event['slug']}/"
+    return [*PUBLIC_PAGES, event_url, f"{event_url}history/", f"/people/{figure}/", f"/topics/{topic}/"]
+
+
+def assert_lists_are_paged(client, urls):
+    """With 1,000 events, each list that grows with them shows one page and links to the next."""
+    figure_url, topic_url = urls[-2:]
+    for url in [*PAGED_AT_1000_EVENTS, figure_url, topic_url]:
+        assert 'rel="next" href="?page=2"' in client.get(url).content.decode(), url
+    assert client.get("/timeline.json").json()["next"].endswith("/timeline.json?page=2")
 
 
 def changelists():
@@ -69,5 +90,6 @@ def test_public_pages_and_admin_changelists_cost_the_same_queries_at_10_and_1000
     assert len(report.unchanged) >= 10, "the small era's items are part of the large one"
 
     assert query_counts(client, pages_of(small)) == public_small
+    assert_lists_are_paged(client, pages_of(small))
     client.force_login(staff)
     assert query_counts(client, changelists()) == admin_small

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from events.models import Event, Topic
 from thaw_site.models import Publication
+from thaw_site.public_history import ItemHistory
 from thaw_site.revisions import one_revision
 from thaw_site.services import publish, send_back, submit_for_review, withdraw
 
@@ -86,6 +87,18 @@ def test_item_page_links_to_its_history_listing_each_publication(client, republi
     for publication in publications:
         assert f'href="/events/secret-speech/history/{publication.pk}/"' in history
     assert "Name the congress" in history and "boris" not in history
+
+
+def test_history_lists_versions_a_page_at_a_time_numbered_from_the_oldest(client, republished, monkeypatch):
+    monkeypatch.setattr(ItemHistory, "paginate_by", 1)
+    newest, oldest = Publication.objects.filter(item_uid=republished.uid)
+    first = client.get("/events/secret-speech/history/").content.decode()
+    assert 'reversed start="2"' in first and f"/history/{newest.pk}/" in first and f"/history/{oldest.pk}/" not in first
+    assert 'rel="next" href="?page=2"' in first and "Page 1 of 2" in first
+    second = client.get("/events/secret-speech/history/?page=2").content.decode()
+    assert 'reversed start="1"' in second and f"/history/{oldest.pk}/" in second
+    assert 'rel="prev" href="?page=1"' in second
+    assert client.get("/events/secret-speech/history/?page=3").status_code == 404
 
 
 def test_history_names_editors_only_when_the_setting_allows(client, settings, republished):

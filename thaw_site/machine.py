@@ -9,7 +9,9 @@ from django.utils.html import escape
 from .dates import parse_date
 from .interchange import FORMAT, VERSION
 from .models import Kind, Publication
+from .paging import page_or_404
 
+TIMELINE_EVENTS_PER_PAGE = 500
 CREATIVE_WORK_TYPES = {
     "book": "Book",
     "chapter": "Chapter",
@@ -47,16 +49,30 @@ def timeline_date(text):
     return value
 
 
+def page_url(request, page, number):
+    """The absolute URL of another page of this paginated document, or None past either end."""
+    if not (1 <= number <= page.paginator.num_pages):
+        return None
+    query = request.GET.copy()
+    query["page"] = number
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+
 def timeline_json(request):
-    """Every live event in the JSON that TimelineJS (timeline.knightlab.com) reads."""
+    """Live events in the JSON that TimelineJS (timeline.knightlab.com) reads, a page at a time.
+
+    Beside TimelineJS's `title` and `events`: `count` (live events on every page together) and the absolute
+    URLs of the `next` and `previous` pages (null at either end). `?page=N` that is not a page is a 404.
+    """
     rows = (
         Publication.objects.live()
         .of_kind(Kind.EVENT)
         .in_order()
         .values("slug", "title", "summary", date=KT("data__date"), end=KT("data__end"))
     )
+    page = page_or_404(request, rows, TIMELINE_EVENTS_PER_PAGE)
     events = []
-    for row in rows:
+    for row in page.object_list:
         start = timeline_date(row["date"])
         if start is None:
             continue
@@ -81,6 +97,9 @@ def timeline_json(request):
             }
         },
         "events": events,
+        "count": page.paginator.count,
+        "next": page_url(request, page, page.number + 1),
+        "previous": page_url(request, page, page.number - 1),
     }
     return JsonResponse(document, json_dumps_params={"ensure_ascii": False})
 

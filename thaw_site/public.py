@@ -3,7 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Case, Count, Value, When
 from django.http import Http404
 from django.views.generic import DetailView, ListView
 
@@ -58,9 +58,12 @@ def resolve(publication):
     return grouped, references
 
 
-def linking_here(publication, relation, from_kind):
-    """Live publications of `from_kind` that link to this one by `relation`, with the link's detail, in order."""
-    rows = (
+CITING_KINDS = [Kind.PERIOD, Kind.EVENT, Kind.FIGURE]
+
+
+def links_here(publication, relation, from_kind):
+    """The links from live publications of `from_kind` to this one by `relation`, in order (see `as_linked`)."""
+    return (
         PublishedLink.objects.filter(
             relation=relation,
             target_kind=publication.kind,
@@ -72,7 +75,16 @@ def linking_here(publication, relation, from_kind):
         .defer("publication__data", "publication__search_text")
         .order_by("publication__sort_start", "publication__sort_end", "publication__slug", "position")
     )
+
+
+def as_linked(rows):
+    """Rows of `links_here` as Linked items."""
     return [Linked(row.publication, row.detail) for row in rows]
+
+
+def linking_here(publication, relation, from_kind):
+    """Live publications of `from_kind` that link to this one by `relation`, with the link's detail, in order."""
+    return as_linked(links_here(publication, relation, from_kind))
 
 
 def live_events():
@@ -83,6 +95,33 @@ def live_events():
 def events_linking_to(publication, relation):
     """Live events that link to this publication by `relation` (period, topic, participant), in one query."""
     return live_events().linking_to(relation, publication.kind, publication.slug)
+
+
+def citing(source):
+    """Live periods, events and people that cite this source, each once: periods first, then events, then people."""
+    kind_order = Case(*(When(kind=kind, then=Value(n)) for n, kind in enumerate(CITING_KINDS)))
+    return (
+        Publication.objects.live()
+        .filter(kind__in=CITING_KINDS)
+        .linking_to("cites", source.kind, source.slug)
+        .distinct()
+        .defer("data", "search_text")
+        .order_by(kind_order, "sort_start", "sort_end", "slug")
+    )
+
+
+def locators(publications, source):
+    """{publication pk: [the locator of each of its citations of this source, in order]}, in one query."""
+    rows = PublishedLink.objects.filter(
+        publication__in=[p.pk for p in publications],
+        relation="cites",
+        target_kind=source.kind,
+        target_slug=source.slug,
+    ).order_by("publication", "position")
+    found = defaultdict(list)
+    for publication_pk, detail in rows.values_list("publication", "detail"):
+        found[publication_pk].append(detail)
+    return found
 
 
 def live_topics_with_counts():

@@ -12,6 +12,8 @@ from django.views.generic import ListView
 
 from .models import Publication
 
+PUBLICATIONS_PER_PAGE = 50
+
 
 def live_by_slug(kind, slug):
     live = Publication.objects.live().filter(kind=kind, slug=slug).defer("data", "search_text").first()
@@ -21,18 +23,23 @@ def live_by_slug(kind, slug):
 
 
 class ItemHistory(ListView):
-    """Every publication of one item, newest first, with its edit summary."""
+    """Every publication of one item, newest first, with its edit summary, a page at a time."""
 
     kind = None
     template_name = "history/item_history.html"
     context_object_name = "publications"
+    paginate_by = PUBLICATIONS_PER_PAGE
 
     def get_queryset(self):
         self.live = live_by_slug(self.kind, self.kwargs["slug"])
         return Publication.objects.filter(kind=self.kind, item_uid=self.live.item_uid).defer("data", "search_text")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(item=self.live, show_editors=settings.THAW_SHOW_EDITORS, **kwargs)
+        context = super().get_context_data(item=self.live, show_editors=settings.THAW_SHOW_EDITORS, **kwargs)
+        page = context["page_obj"]
+        # The list counts down from the newest version, so each version keeps its number on every page.
+        context["first_number"] = page.paginator.count - page.start_index() + 1
+        return context
 
 
 class PublishedVersion:
