@@ -7,9 +7,10 @@ from thaw_site.paging import page_or_404
 from thaw_site.public import (
     LiveDetailView,
     LiveListView,
+    as_linked,
     citing,
     events_linking_to,
-    linking_here,
+    links_here,
     live_topics_with_counts,
     locators,
 )
@@ -18,6 +19,7 @@ from thaw_site.timeline import build_chart, event_entries
 EVENTS_PER_PAGE = 60
 CITING_PAGES_PER_PAGE = 50
 SOURCES_PER_PAGE = 100
+RELATED_FROM_OTHERS = 20  # events that name this one as related, the earliest first; its own list is the editors'
 
 
 class EventDetail(LiveDetailView):
@@ -26,11 +28,13 @@ class EventDetail(LiveDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        outgoing = context["links"].get("related", [])
-        incoming = linking_here(self.object, "related", Kind.EVENT)
-        merged = {linked.target.slug: linked for linked in [*outgoing, *incoming]}
+        outgoing = [linked.target for linked in context["links"].get("related", [])]
+        incoming = links_here(self.object, "related", Kind.EVENT).exclude(
+            publication__slug__in=[event.slug for event in outgoing]
+        )
         context["related_events"] = sorted(
-            (linked.target for linked in merged.values()), key=lambda p: (p.sort_start, p.sort_end, p.slug)
+            [*outgoing, *(linked.target for linked in as_linked(incoming[:RELATED_FROM_OTHERS]))],
+            key=lambda p: (p.sort_start, p.sort_end, p.slug),
         )
         return context
 

@@ -162,3 +162,19 @@ def test_timeline_json_pages_keep_timelinejs_keys_and_link_next_and_previous(cli
 def test_timeline_json_next_link_keeps_other_parameters(client, era, small_pages):
     document = client.get("/timeline.json?page=2&lang=en").json()
     assert document["next"] == "http://testserver/timeline.json?page=3&lang=en"
+
+
+def test_an_event_page_shows_only_the_earliest_events_that_name_it_as_related(client, era, monkeypatch):
+    monkeypatch.setattr("events.views.RELATED_FROM_OTHERS", 3)
+    event = live(Kind.EVENT, "secret-speech")
+    own = {slug for relation, _, slug, _ in event.data["links"] if relation == "related"}
+    events = Publication.objects.live().filter(kind=Kind.EVENT).exclude(slug__in={event.slug, *own})
+    for other in events.exclude(pk__in=events.linking_to("related", Kind.EVENT, event.slug)):
+        other.links.create(relation="related", target_kind=Kind.EVENT, target_slug=event.slug)
+    others = list(events.in_order())
+
+    shown = set(linked_urls(section(html_of(client, "/events/secret-speech/"), "related-heading")))
+
+    earliest = {other.get_absolute_url() for other in others[:3]}
+    assert earliest <= shown and len(others) > 3
+    assert shown - earliest == {live(Kind.EVENT, slug).get_absolute_url() for slug in own}
