@@ -1,6 +1,7 @@
 """The timeline page, its filters, its constant cost, and the honest drawing of dates."""
 
 import datetime
+import re
 import uuid
 
 import pytest
@@ -29,6 +30,15 @@ def test_timeline_filters_by_topic_figure_and_years_through_the_query_string(cli
     assert 'href="/events/secret-speech/"' in khrushchev and "with <strong>Nikita Khrushchev</strong>" in khrushchev
     years = client.get("/timeline/?start=1961&end=1961").content.decode()
     assert 'href="/events/gagarin-flight/"' in years and 'href="/events/secret-speech/"' not in years
+
+
+def test_the_person_filter_offers_the_people_in_the_events_shown_and_the_one_chosen(client, era):
+    in_1961 = (
+        client.get("/timeline/?start=1961&end=1961").content.decode().split('id="f-figure"')[1].split("</select>")[0]
+    )
+    assert re.findall(r'<option value="([^"]+)"', in_1961) == ["nikita-khrushchev", "trofim-lysenko", "yuri-gagarin"]
+    chosen = client.get("/timeline/?start=1961&end=1961&figure=joseph-stalin").content.decode()
+    assert '<option value="joseph-stalin" selected>Joseph Stalin</option>' in chosen
 
 
 def test_timeline_names_and_ignores_bad_filters_instead_of_failing(client, era):

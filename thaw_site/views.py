@@ -5,7 +5,7 @@ import datetime
 from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Min
+from django.db.models import Count, Max, Min, Q
 from django.http import Http404
 from django.shortcuts import render
 
@@ -86,17 +86,27 @@ def filtered_events(filters):
     return events
 
 
+def people_to_filter_by(events, chosen):
+    """(slug, name) of the live people in these events, and of the chosen one: a list of every person would
+    grow with the archive (2,000 at the generated scale)."""
+    in_events = PublishedLink.objects.filter(
+        relation="participant", target_kind=Kind.FIGURE, publication__in=[event.pk for event in events]
+    ).values("target_slug")
+    people = Publication.objects.live().of_kind(Kind.FIGURE).filter(Q(slug__in=in_events) | Q(slug=chosen or ""))
+    return list(people.values_list("slug", "title").order_by("title"))
+
+
 def timeline(request):
     form = TimelineFilter(request.GET)
     form.is_valid()
     filters = form.cleaned_data
     topics = live_topics_with_counts()
-    figures = list(Publication.objects.live().of_kind(Kind.FIGURE).values_list("slug", "title").order_by("title"))
     topic = next((t for t in topics if t.slug == filters.get("topic")), None)
-    figure = next((title for slug, title in figures if slug == filters.get("figure")), None)
     bounds = live_events().aggregate(first=Min("sort_start"), last=Max("sort_end"))
     page = Paginator(filtered_events(filters), EVENTS_PER_PAGE).get_page(request.GET.get("page"))
     events = list(page.object_list)
+    figures = people_to_filter_by(events, filters.get("figure"))
+    figure = next((title for slug, title in figures if slug == filters.get("figure")), None)
     return render(
         request,
         "timeline.html",
