@@ -1,6 +1,8 @@
 """Admin pieces shared by every editorial model: edit summaries, one revision per real change, edit conflicts,
 the workflow buttons, unpublished changes, and revision history with compare and restore."""
 
+from itertools import pairwise
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -34,7 +36,7 @@ class RevisionForm(forms.ModelForm):
         max_length=300,
         help_text="Briefly, what you changed and why (recorded in the item's history, as on Wikipedia).",
     )
-    base_revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    base_revision = forms.IntegerField(required=False, widget=forms.HiddenInput)  # needed by existing items: clean()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -43,26 +45,43 @@ class RevisionForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        base_id = cleaned.get("base_revision")
-        if not self.instance.pk or base_id is None:
+        if not self.instance.pk:
             return cleaned
+        # Hold the item's row until the save commits: a concurrent save waits here, then sees this one's revision.
+        services.lock(self.instance)
         latest = workflow.latest_revision(self.instance)
-        if latest is None or latest.history_id == base_id:
+        if latest is None:
+            return cleaned
+        base_id = cleaned.get("base_revision")
+        if base_id is None:
+            raise ValidationError(
+                "This form did not say which revision you started from, so your change could overwrite someone "
+                "else's. Nothing was saved: reload the page and make your change again.",
+                code="no_base_revision",
+            )
+        if latest.history_id == base_id:
             return cleaned
         base = self.instance.history.filter(history_id=base_id).first()
-        changes = workflow.compare(base, latest) if base else ["(unknown)"]
-        if changes:
-            raise ValidationError(conflict_message(latest, changes), code="edit_conflict")
+        if base is None or edited_since(self.instance, base):
+            raise ValidationError(conflict_message(base, latest), code="edit_conflict")
         return cleaned
 
 
-def conflict_message(latest, changes):
+def edited_since(item, base):
+    """Whether any revision after `base` edits the item: workflow transitions alone do not."""
+    rows = list(item.history.filter(history_date__gte=base.history_date).order_by("history_date", "history_id"))
+    newer = rows[rows.index(base) :]
+    return any(not workflow.is_transition(row, previous) for previous, row in pairwise(newer))
+
+
+def conflict_message(base, latest):
     who = latest.history_user or "someone"
+    changes = workflow.compare(base, latest)
     what = "; ".join(f"{change.label}: {short(change.old)} → {short(change.new)}" for change in changes)
     return (
         f"{who} saved this item at {latest.history_date:%H:%M} (“{latest.history_change_reason}”) after you opened "
-        f"it. Their changes: {what}. Nothing of yours was saved: reload the page to see their version and make "
-        f"your change again."
+        f"it. Their changes: {what or 'see the revisions page'}. Nothing of yours was saved: reload the page to see "
+        f"their version and make your change again."
     )
 
 
