@@ -6,7 +6,11 @@ import threading
 import pytest
 from django.db import connection
 
-from events.models import Topic
+from events.models import Event, Topic
+from people.models import Figure
+from thaw_site.interchange import import_document
+from thaw_site.models import Publication
+from thaw_site.publishing import Status
 
 from .admin_forms import admin_url, form_data, logged_in
 
@@ -63,3 +67,107 @@ def test_concurrent_stale_saves_on_postgresql_never_overwrite_silently(client, a
         loser_form = outcome[refused[0]].context["adminform"].form
         assert loser_form["description"].value() == texts[refused[0]]  # shown back to its editor, not lost
     assert (silent_overwrites, conflicts) == (0, TRIALS)
+
+
+@pytest.fixture
+def topic(author):
+    return Topic.objects.create(slug="maize", name="Maize", description="The maize campaign.")
+
+
+@pytest.mark.django_db
+def test_a_save_without_its_base_revision_is_refused(client, author, topic):
+    client = logged_in(client, author)
+    data = form_data(client, topic, description="Anna's text", edit_summary="Anna")
+    del data["base_revision"]
+    response = client.post(admin_url(Topic, "change", topic.pk), data)
+    assert response.status_code == 200 and "did not say which revision you started from" in response.content.decode()
+    topic.refresh_from_db()
+    assert topic.description == "The maize campaign."
+
+
+@pytest.mark.django_db
+def test_a_new_item_needs_no_base_revision(client, author):
+    client = logged_in(client, author)
+    data = {"slug": "virgin-lands", "name": "Virgin Lands", "description": "", "edit_summary": "New topic"}
+    response = client.post(admin_url(Topic, "add"), data)
+    assert response.status_code == 302
+    assert Topic.objects.get(slug="virgin-lands").history.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_base_revision_of_another_item_is_refused(client, author, topic):
+    other = Topic.objects.create(slug="space", name="Space", description="")
+    client = logged_in(client, author)
+    data = form_data(client, topic, description="Anna's text", edit_summary="Anna")
+    data["base_revision"] = other.history.first().history_id
+    response = client.post(admin_url(Topic, "change", topic.pk), data)
+    assert refused_as_conflict(response)
+    topic.refresh_from_db()
+    assert topic.description == "The maize campaign."
+
+
+@pytest.mark.django_db
+def test_a_stale_save_is_refused_after_an_office_change_the_diff_cannot_show(client, author, reviewer, era):
+    figure = Figure.objects.get(slug="joseph-stalin")
+    office = figure.offices.order_by("pk").first()
+    client = logged_in(client, author)
+    stale = form_data(client, figure, summary="Anna's summary", edit_summary="Anna")
+    other = logged_in(type(client)(), reviewer)
+    boris = form_data(other, figure, edit_summary="Boris")
+    boris[next(name for name, value in boris.items() if value == office.title)] = "General Secretary"
+    assert other.post(admin_url(Figure, "change", figure.pk), boris).status_code == 302
+
+    response = client.post(admin_url(Figure, "change", figure.pk), stale)
+    assert refused_as_conflict(response) and "see the revisions page" in response.content.decode()
+    office.refresh_from_db()
+    assert office.title == "General Secretary"
+    assert Figure.objects.get(pk=figure.pk).summary != "Anna's summary"
+
+
+@pytest.mark.django_db
+def test_an_import_during_an_edit_makes_the_edit_refused_at_save(client, author, era, era_document):
+    topic = Topic.objects.get(slug="de-stalinization")
+    client = logged_in(client, author)
+    stale = form_data(client, topic, name="Destalinisation", edit_summary="Anna")
+    next(t for t in era_document["topics"] if t["slug"] == topic.slug)["description"] = "Imported text."
+    assert import_document(era_document, source_name="update.json").updated
+
+    response = client.post(admin_url(Topic, "change", topic.pk), stale)
+    page = response.content.decode()
+    assert refused_as_conflict(response) and "Imported from update.json" in page and "Imported text." in page
+    topic.refresh_from_db()
+    assert (topic.name, topic.description) == ("De-Stalinization", "Imported text.")
+
+
+@pytest.mark.django_db
+def test_the_revert_form_of_simple_history_cannot_write(client, superuser, era):
+    event = Event.objects.get(slug="secret-speech")
+    topics = set(event.topics.values_list("pk", flat=True))
+    revision = event.history.first()
+    client = logged_in(client, superuser)
+    url = admin_url(Event, "simple_history", event.pk, revision.history_id)
+    data = form_data(client, event, edit_summary="Sneaky")
+    data["topics"] = [str(Topic.objects.exclude(pk__in=topics).first().pk)]
+    response = client.post(url, data)
+    assert response.status_code == 405
+    assert set(event.topics.values_list("pk", flat=True)) == topics
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", [Status.DRAFT, Status.IN_REVIEW, Status.PUBLISHED, Status.WITHDRAWN])
+def test_restoring_a_revision_makes_a_draft_and_publishes_nothing(client, reviewer, era, status):
+    event = Event.objects.get(slug="secret-speech")
+    published = event.history.first()  # the import's revision, recorded as published
+    assert published.status == Status.PUBLISHED
+    event.place = "Kremlin"
+    event._change_reason = "Place"
+    event.save()
+    Event.objects.filter(pk=event.pk).update(status=status)
+    publications = list(Publication.objects.filter(item_uid=event.uid).values("pk", "is_live", "revision_id"))
+
+    client = logged_in(client, reviewer)
+    response = client.post(admin_url(Event, "restore", event.pk, published.history_id), {"note": "back"})
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert (event.status, event.place) == (Status.DRAFT, published.place)
+    assert list(Publication.objects.filter(item_uid=event.uid).values("pk", "is_live", "revision_id")) == publications

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services, workflow
@@ -271,6 +271,11 @@ class ItemAdmin(SimpleHistoryAdmin):
     def revert_disabled(self, request, obj=None):
         """simple-history's revert would skip the edit summary and the workflow: restore goes through ours."""
         return True
+
+    @method_decorator(require_safe)
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """Read-only: a post to simple-history's revert form would still save relations, with no revision."""
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 def _int(value):
