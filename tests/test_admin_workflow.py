@@ -140,7 +140,9 @@ def test_revisions_page_compares_any_two_and_restores(client, author, era):
     url = admin_url(Event, "revisions", event.pk)
     page = client.get(url, {"old": first.history_id, "new": latest.history_id}).content.decode()
     assert "<ins>Kremlin</ins>" in page and "Place" in page
-    response = client.post(admin_url(Event, "restore", event.pk, first.history_id))
+    response = client.post(
+        admin_url(Event, "restore", event.pk, first.history_id), {"base_revision": latest.history_id}
+    )
     assert response.status_code == 302
     event.refresh_from_db()
     assert event.place == first.place and event.status == Status.DRAFT

@@ -166,8 +166,43 @@ def test_restoring_a_revision_makes_a_draft_and_publishes_nothing(client, review
     publications = list(Publication.objects.filter(item_uid=event.uid).values("pk", "is_live", "revision_id"))
 
     client = logged_in(client, reviewer)
-    response = client.post(admin_url(Event, "restore", event.pk, published.history_id), {"note": "back"})
+    restore = admin_url(Event, "restore", event.pk, published.history_id)
+    response = client.post(restore, {"note": "back", "base_revision": event.history.first().history_id})
     assert response.status_code == 302
     event.refresh_from_db()
     assert (event.status, event.place) == (Status.DRAFT, published.place)
     assert list(Publication.objects.filter(item_uid=event.uid).values("pk", "is_live", "revision_id")) == publications
+
+
+@pytest.mark.django_db
+def test_a_restore_from_a_stale_revisions_page_is_refused(client, author, reviewer, era):
+    event = Event.objects.get(slug="secret-speech")
+    first = event.history.first()
+    client = logged_in(client, author)
+    client.post(
+        admin_url(Event, "change", event.pk), form_data(client, event, place="Kremlin, Moscow", edit_summary="Anna")
+    )
+    seen = event.history.first()
+    page = client.get(admin_url(Event, "revisions", event.pk))
+    assert f'name="base_revision" value="{seen.history_id}"' in page.content.decode()
+    other = logged_in(type(client)(), reviewer)
+    other.post(
+        admin_url(Event, "change", event.pk),
+        form_data(other, event, place="Great Kremlin Palace", edit_summary="Boris"),
+    )
+
+    response = client.post(
+        admin_url(Event, "restore", event.pk, first.history_id), {"base_revision": seen.history_id}, follow=True
+    )
+    assert "Boris saved this item" in response.content.decode()  # messages start with a capital
+    event.refresh_from_db()
+    assert event.place == "Great Kremlin Palace" and event.history.first().history_change_reason == "Boris"
+
+
+@pytest.mark.django_db
+def test_a_restore_without_its_base_revision_is_refused(client, author, era):
+    event = Event.objects.get(slug="secret-speech")
+    rows = event.history.count()
+    response = logged_in(client, author).post(admin_url(Event, "restore", event.pk, event.history.first().history_id))
+    assert response.status_code == 302
+    assert event.history.count() == rows

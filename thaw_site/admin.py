@@ -45,26 +45,29 @@ class RevisionForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if not self.instance.pk:
-            return cleaned
-        # Hold the item's row until the save commits: a concurrent save waits here, then sees this one's revision.
-        services.lock(self.instance)
-        latest = workflow.latest_revision(self.instance)
-        if latest is None:
-            return cleaned
-        base_id = cleaned.get("base_revision")
-        if base_id is None:
-            raise ValidationError(
-                "This form did not say which revision you started from, so your change could overwrite someone "
-                "else's. Nothing was saved: reload the page and make your change again.",
-                code="no_base_revision",
-            )
-        if latest.history_id == base_id:
-            return cleaned
-        base = self.instance.history.filter(history_id=base_id).first()
-        if base is None or edited_since(self.instance, base):
-            raise ValidationError(conflict_message(base, latest), code="edit_conflict")
+        if self.instance.pk:
+            # Hold the item's row until the save commits: a concurrent save waits here, then sees this one's revision.
+            services.lock(self.instance)
+            if conflict := unseen_edits(self.instance, cleaned.get("base_revision")):
+                raise ValidationError(conflict, code="edit_conflict")
         return cleaned
+
+
+def unseen_edits(item, base_id):
+    """Why a change made from revision `base_id` of the item would overwrite an edit its editor has not seen, or
+    None. The caller holds the item's row."""
+    latest = workflow.latest_revision(item)
+    if latest is None or latest.history_id == base_id:
+        return None
+    if base_id is None:
+        return (
+            "This form did not say which revision you started from, so your change could overwrite someone else's. "
+            "Nothing of yours was saved: reload the page and make your change again."
+        )
+    base = item.history.filter(history_id=base_id).first()
+    if base is None or edited_since(item, base):
+        return conflict_message(base, latest)
+    return None
 
 
 def edited_since(item, base):
@@ -257,9 +260,14 @@ class ItemAdmin(SimpleHistoryAdmin):
         return TemplateResponse(request, "admin/thaw/revisions.html", context)
 
     @method_decorator(require_POST)
+    @transaction.atomic
     def restore_view(self, request, object_id, history_id):
         obj = self.viewable(request, object_id)
         revision = get_object_or_404(obj.history, history_id=history_id)
+        services.lock(obj)
+        if conflict := unseen_edits(obj, _int(request.POST.get("base_revision"))):
+            messages.error(request, conflict)
+            return redirect(self.change_url(obj))
         try:
             services.restore_revision(item=obj, revision=revision, by=request.user, note=request.POST.get("note", ""))
         except (PermissionDenied, ValidationError) as error:
