@@ -15,6 +15,11 @@ from thaw_site.publishing import Status
 from .admin_forms import admin_url, form_data, logged_in
 
 TRIALS = 100
+LINK_TRIALS = 20
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs two real connections racing on PostgreSQL"
+)
 
 
 def post_together(posts):
@@ -41,7 +46,7 @@ def refused_as_conflict(response):
     return response.status_code == 200 and "saved this item" in response.content.decode()
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs two real connections racing on PostgreSQL")
+@postgresql_only
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_stale_saves_on_postgresql_never_overwrite_silently(client, author, reviewer):
     topic = Topic.objects.create(slug="maize", name="Maize", description="The maize campaign.")
@@ -67,6 +72,24 @@ def test_concurrent_stale_saves_on_postgresql_never_overwrite_silently(client, a
         loser_form = outcome[refused[0]].context["adminform"].form
         assert loser_form["description"].value() == texts[refused[0]]  # shown back to its editor, not lost
     assert (silent_overwrites, conflicts) == (0, TRIALS)
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_saves_of_two_events_linking_each_other_both_succeed_on_postgresql(client, author, reviewer, era):
+    """Each save locks its own event and references the other: a lock that also blocked references would deadlock."""
+    first, second = Event.objects.get(slug="secret-speech"), Event.objects.get(slug="sputnik-1")
+    anna, boris = logged_in(client, author), logged_in(type(client)(), reviewer)
+    for trial in range(LINK_TRIALS):
+        posts = []
+        for editor, event, other in ((anna, first, second), (boris, second, first)):
+            related = [str(pk) for pk in event.related.exclude(pk=other.pk).values_list("pk", flat=True)]
+            if trial % 2 == 0:
+                related.append(str(other.pk))
+            data = form_data(editor, event, edit_summary=f"Link {trial}")
+            posts.append((editor, admin_url(Event, "change", event.pk), {**data, "related": related}))
+        assert [response.status_code for response in post_together(posts)] == [302, 302], trial
+        assert first.related.filter(pk=second.pk).exists() == (trial % 2 == 0)
 
 
 @pytest.fixture
