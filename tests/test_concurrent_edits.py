@@ -2,9 +2,10 @@
 (another admin session at the same moment, an import, a restore), and restoring never publishes."""
 
 import threading
+import time
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from events.models import Event, Topic
 from people.models import Figure
@@ -229,3 +230,68 @@ def test_a_restore_without_its_base_revision_is_refused(client, author, era):
     response = logged_in(client, author).post(admin_url(Event, "restore", event.pk, event.history.first().history_id))
     assert response.status_code == 302
     assert event.history.count() == rows
+
+
+def in_thread(work):
+    """Start `work` in a thread with its own database connection; returns the thread and where its result goes."""
+    result = {}
+
+    def run():
+        try:
+            result["value"] = work()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, result
+
+
+def wait_until_another_connection_waits_for_a_lock():
+    """Poll PostgreSQL's activity view (a fresh snapshot each time) until a connection waits for a row lock."""
+    with connection.cursor() as cursor:
+        for _ in range(1000):
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.01)
+    raise AssertionError("the other connection never waited for the lock")
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_an_admin_save_during_an_import_waits_for_it_and_is_refused_on_postgresql(client, author, era, era_document):
+    topic = Topic.objects.get(slug="de-stalinization")
+    client = logged_in(client, author)
+    stale = form_data(client, topic, name="Destalinisation", edit_summary="Anna")
+    next(t for t in era_document["topics"] if t["slug"] == topic.slug)["description"] = "Imported text."
+    with transaction.atomic():
+        import_document(era_document, source_name="update.json")
+        thread, result = in_thread(lambda: client.post(admin_url(Topic, "change", topic.pk), stale))
+        wait_until_another_connection_waits_for_a_lock()
+    thread.join()
+    assert refused_as_conflict(result["value"]) and "Imported from update.json" in result["value"].content.decode()
+    topic.refresh_from_db()
+    assert (topic.name, topic.description) == ("De-Stalinization", "Imported text.")
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_an_import_during_an_admin_save_waits_for_it_and_reports_what_it_overwrites_on_postgresql(
+    client, author, era, era_document
+):
+    topic = Topic.objects.get(slug="de-stalinization")
+    client = logged_in(client, author)
+    next(t for t in era_document["topics"] if t["slug"] == topic.slug)["name"] = "Destalinisation"
+    with transaction.atomic():
+        data = form_data(client, topic, description="Anna's text", edit_summary="Anna")
+        assert client.post(admin_url(Topic, "change", topic.pk), data).status_code == 302
+        thread, result = in_thread(lambda: import_document(era_document, source_name="update.json"))
+        wait_until_another_connection_waits_for_a_lock()
+    thread.join()
+    # The file wins, as imports do, but it compared against Anna's committed save, so the report names her field.
+    assert result["value"].updated == [("topics", topic.slug, ["name", "description"])]
+    assert [row.history_change_reason for row in topic.history.all()[:2]] == ["Imported from update.json", "Anna"]
