@@ -36,7 +36,7 @@ class RevisionForm(forms.ModelForm):
         max_length=300,
         help_text="Briefly, what you changed and why (recorded in the item's history, as on Wikipedia).",
     )
-    base_revision = forms.IntegerField(required=False, widget=forms.HiddenInput)  # needed by existing items: clean()
+    base_revision = forms.IntegerField(required=False, widget=forms.HiddenInput)  # existing items need one: see clean()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
