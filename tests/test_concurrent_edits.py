@@ -12,6 +12,7 @@ from people.models import Figure
 from thaw_site.interchange import import_document
 from thaw_site.models import Publication
 from thaw_site.publishing import Status
+from thaw_site.services import publish, submit_for_review
 
 from .admin_forms import admin_url, form_data, logged_in
 
@@ -295,3 +296,20 @@ def test_an_import_during_an_admin_save_waits_for_it_and_reports_what_it_overwri
     # The file wins, as imports do, but it compared against Anna's committed save, so the report names her field.
     assert result["value"].updated == [("topics", topic.slug, ["name", "description"])]
     assert [row.history_change_reason for row in topic.history.all()[:2]] == ["Imported from update.json", "Anna"]
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_saved_while_a_reviewer_publishes_keeps_the_published_status_on_postgresql(client, author, reviewer):
+    topic = Topic.objects.create(slug="maize", name="Maize", description="The maize campaign.")
+    submit_for_review(item=topic, by=author, note="")
+    client = logged_in(client, author)
+    data = form_data(client, topic, description="Anna's text", edit_summary="Anna")
+    with transaction.atomic():
+        publish(item=topic, by=reviewer, note="")
+        thread, result = in_thread(lambda: client.post(admin_url(Topic, "change", topic.pk), data))
+        wait_until_another_connection_waits_for_a_lock()
+    thread.join()
+    assert result["value"].status_code == 302  # a transition in between is not a conflict
+    topic.refresh_from_db()
+    assert (topic.status, topic.description) == (Status.PUBLISHED, "Anna's text")
