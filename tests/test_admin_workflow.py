@@ -1,48 +1,15 @@
 """The workflow over HTTP in the admin: edit summaries, no-op saves, buttons by role, conflicts, revisions."""
 
 import pytest
-from django.urls import reverse
 
 from events.models import Event, Topic
 from thaw_site.models import Publication
 from thaw_site.publishing import Status
 from thaw_site.services import submit_for_review
 
+from .admin_forms import admin_url, form_data, logged_in
+
 pytestmark = pytest.mark.django_db
-
-
-def admin_url(model, view, *args):
-    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
-
-
-def logged_in(client, user):
-    client.force_login(user)
-    return client
-
-
-def form_data(client, item, **changes):
-    """The change form's current values, as a browser would post them back, with some changed."""
-    response = client.get(admin_url(type(item), "change", item.pk))
-    assert response.status_code == 200
-    form = response.context["adminform"].form
-    data = {}
-    for name, field in form.fields.items():
-        value = form[name].value()
-        if isinstance(value, list):
-            data[name] = [str(v) for v in value]
-        elif value is not None:
-            data[name] = form[name].field.widget.format_value(value) if name == "authors" else value
-    for formset in response.context["inline_admin_formsets"]:
-        management = formset.formset.management_form
-        for name in management.fields:
-            data[f"{management.prefix}-{name}"] = management[name].value()
-        for inline_form in formset.formset.forms:
-            for name in inline_form.fields:
-                value = inline_form[name].value()
-                if value is not None and value is not False:
-                    data[inline_form.add_prefix(name)] = value
-    data.update(changes)
-    return data
 
 
 @pytest.fixture
@@ -173,7 +140,9 @@ def test_revisions_page_compares_any_two_and_restores(client, author, era):
     url = admin_url(Event, "revisions", event.pk)
     page = client.get(url, {"old": first.history_id, "new": latest.history_id}).content.decode()
     assert "<ins>Kremlin</ins>" in page and "Place" in page
-    response = client.post(admin_url(Event, "restore", event.pk, first.history_id))
+    response = client.post(
+        admin_url(Event, "restore", event.pk, first.history_id), {"base_revision": latest.history_id}
+    )
     assert response.status_code == 302
     event.refresh_from_db()
     assert event.place == first.place and event.status == Status.DRAFT

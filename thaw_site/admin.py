@@ -1,6 +1,8 @@
 """Admin pieces shared by every editorial model: edit summaries, one revision per real change, edit conflicts,
 the workflow buttons, unpublished changes, and revision history with compare and restore."""
 
+from itertools import pairwise
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services, workflow
@@ -34,7 +36,7 @@ class RevisionForm(forms.ModelForm):
         max_length=300,
         help_text="Briefly, what you changed and why (recorded in the item's history, as on Wikipedia).",
     )
-    base_revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    base_revision = forms.IntegerField(required=False, widget=forms.HiddenInput)  # existing items need one: see clean()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -43,26 +45,46 @@ class RevisionForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        base_id = cleaned.get("base_revision")
-        if not self.instance.pk or base_id is None:
-            return cleaned
-        latest = workflow.latest_revision(self.instance)
-        if latest is None or latest.history_id == base_id:
-            return cleaned
-        base = self.instance.history.filter(history_id=base_id).first()
-        changes = workflow.compare(base, latest) if base else ["(unknown)"]
-        if changes:
-            raise ValidationError(conflict_message(latest, changes), code="edit_conflict")
+        if self.instance.pk:
+            # Hold the item's row until the save commits: a concurrent save waits here, then sees this one's revision.
+            services.lock(self.instance)
+            if conflict := unseen_edits(self.instance, cleaned.get("base_revision")):
+                raise ValidationError(conflict, code="edit_conflict")
         return cleaned
 
 
-def conflict_message(latest, changes):
+def unseen_edits(item, base_id):
+    """Why a change made from revision `base_id` of the item would overwrite an edit its editor has not seen, or
+    None. The caller holds the item's row."""
+    latest = workflow.latest_revision(item)
+    if latest is None or latest.history_id == base_id:
+        return None
+    if base_id is None:
+        return (
+            "This form did not say which revision you started from, so your change could overwrite someone else's. "
+            "Nothing of yours was saved: reload the page and make your change again."
+        )
+    base = item.history.filter(history_id=base_id).first()
+    if base is None or edited_since(item, base):
+        return conflict_message(base, latest)
+    return None
+
+
+def edited_since(item, base):
+    """Whether any revision after `base` edits the item: workflow transitions alone do not."""
+    rows = list(item.history.filter(history_date__gte=base.history_date).order_by("history_date", "history_id"))
+    newer = rows[rows.index(base) :]
+    return any(not workflow.is_transition(row, previous) for previous, row in pairwise(newer))
+
+
+def conflict_message(base, latest):
     who = latest.history_user or "someone"
+    changes = workflow.compare(base, latest)
     what = "; ".join(f"{change.label}: {short(change.old)} → {short(change.new)}" for change in changes)
     return (
         f"{who} saved this item at {latest.history_date:%H:%M} (“{latest.history_change_reason}”) after you opened "
-        f"it. Their changes: {what}. Nothing of yours was saved: reload the page to see their version and make "
-        f"your change again."
+        f"it. Their changes: {what or 'see the revisions page'}. Nothing of yours was saved: reload the page to see "
+        f"their version and make your change again."
     )
 
 
@@ -238,9 +260,14 @@ class ItemAdmin(SimpleHistoryAdmin):
         return TemplateResponse(request, "admin/thaw/revisions.html", context)
 
     @method_decorator(require_POST)
+    @transaction.atomic
     def restore_view(self, request, object_id, history_id):
         obj = self.viewable(request, object_id)
         revision = get_object_or_404(obj.history, history_id=history_id)
+        services.lock(obj)
+        if conflict := unseen_edits(obj, _int(request.POST.get("base_revision"))):
+            messages.error(request, conflict)
+            return redirect(self.change_url(obj))
         try:
             services.restore_revision(item=obj, revision=revision, by=request.user, note=request.POST.get("note", ""))
         except (PermissionDenied, ValidationError) as error:
@@ -252,6 +279,11 @@ class ItemAdmin(SimpleHistoryAdmin):
     def revert_disabled(self, request, obj=None):
         """simple-history's revert would skip the edit summary and the workflow: restore goes through ours."""
         return True
+
+    @method_decorator(require_safe)
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """Read-only: a post to simple-history's revert form would still save relations, with no revision."""
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 def _int(value):

@@ -520,7 +520,9 @@ def import_document(document, *, source_name, user=None, dry_run=False):
             periods = {}
             for section in SCALAR_ORDER:
                 model, ident_field, defaults = SECTIONS[section]
-                existing = model.objects.in_bulk(
+                # Locked like an admin save locks its item: an edit in flight commits first and is compared
+                # against (so the report names what the file overwrites); one arriving later sees the import.
+                existing = model.objects.select_for_update(no_key=True).in_bulk(
                     [item[ident_field] for item in document.get(section, [])], field_name=ident_field
                 )
                 for item in document.get(section, []):

@@ -150,9 +150,11 @@ def has_unpublished_changes(item):
 
 
 def lock(item):
-    """Hold the item's row until the transition commits and read its status from it, not from a stale copy:
-    two reviewers clicking Publish at once make one publication."""
-    current = type(item).objects.select_for_update().only("status", "published_at").get(pk=item.pk)
+    """Hold the item's row until the transaction commits and read its status from it, not from a stale copy:
+    two reviewers clicking Publish at once make one publication, two editors saving at once make one revision.
+    The lock leaves rows that refer to the item free to be written (no_key): two events linked to each other can
+    be saved at once without a deadlock."""
+    current = type(item).objects.select_for_update(no_key=True).only("status", "published_at").get(pk=item.pk)
     item.status, item.published_at = current.status, current.published_at
 
 
