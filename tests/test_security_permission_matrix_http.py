@@ -1,0 +1,316 @@
+"""Issue 7 item 2, over HTTP: every role × admin action × state × editorial model, written out as a table.
+
+Each cell is one request (two for add and delete: the form, then the POST) made inside a transaction that is rolled
+back, so every cell starts from the same item in the same state. A refused cell answers 403, a redirect to the login
+page, or 404 (the public page of an item that is not live), shows none of the item's text, and changes nothing: the
+item's row, the row and revision counts and the publications stay as they were. An allowed cell answers and does
+what it says. The site has no admin preview or export view: an item's preview is its public page and its export its
+`.json`, both served from the live publication only, so they answer the same to every role.
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+from django.utils.html import escape
+
+from events.models import Event, Participation, Period, Source, Topic
+from people.models import Figure, Office
+from tests.test_admin_workflow import admin_url, form_data
+from tests.test_security_permission_matrix import MODELS, ROLES, STATES, bring_to, table
+from thaw_site.models import Publication
+from thaw_site.publishing import Status
+
+pytestmark = pytest.mark.django_db
+
+# ok = allowed and done; login = redirected to the login page; 403 = forbidden; 404 = not found;
+# no = a workflow button refused to the role (back to the change page with an error);
+# na = a workflow button the role may use, refused in that state (back with an error).
+# "author" made the item's last edit; a published item has no unpublished changes, so it can't be resubmitted.
+EXPECTED = """
+action     state      anonymous staff author other_author reviewer superuser
+list       draft      login     403   ok     ok           ok       ok
+list       in_review  login     403   ok     ok           ok       ok
+list       published  login     403   ok     ok           ok       ok
+list       withdrawn  login     403   ok     ok           ok       ok
+view       draft      login     403   ok     ok           ok       ok
+view       in_review  login     403   ok     ok           ok       ok
+view       published  login     403   ok     ok           ok       ok
+view       withdrawn  login     403   ok     ok           ok       ok
+add        draft      login     403   ok     ok           ok       ok
+add        in_review  login     403   ok     ok           ok       ok
+add        published  login     403   ok     ok           ok       ok
+add        withdrawn  login     403   ok     ok           ok       ok
+edit       draft      login     403   ok     ok           ok       ok
+edit       in_review  login     403   ok     ok           ok       ok
+edit       published  login     403   ok     ok           ok       ok
+edit       withdrawn  login     403   ok     ok           ok       ok
+delete     draft      login     403   403    403          403      ok
+delete     in_review  login     403   403    403          403      ok
+delete     published  login     403   403    403          403      ok
+delete     withdrawn  login     403   403    403          403      ok
+history    draft      login     403   ok     ok           ok       ok
+history    in_review  login     403   ok     ok           ok       ok
+history    published  login     403   ok     ok           ok       ok
+history    withdrawn  login     403   ok     ok           ok       ok
+compare    draft      login     403   ok     ok           ok       ok
+compare    in_review  login     403   ok     ok           ok       ok
+compare    published  login     403   ok     ok           ok       ok
+compare    withdrawn  login     403   ok     ok           ok       ok
+restore    draft      login     403   ok     ok           ok       ok
+restore    in_review  login     403   ok     ok           ok       ok
+restore    published  login     403   ok     ok           ok       ok
+restore    withdrawn  login     403   ok     ok           ok       ok
+preview    draft      404       404   404    404          404      404
+preview    in_review  404       404   404    404          404      404
+preview    published  ok        ok    ok     ok           ok       ok
+preview    withdrawn  404       404   404    404          404      404
+export     draft      404       404   404    404          404      404
+export     in_review  404       404   404    404          404      404
+export     published  ok        ok    ok     ok           ok       ok
+export     withdrawn  404       404   404    404          404      404
+submit     draft      login     403   ok     ok           ok       ok
+submit     in_review  login     403   na     na           na       na
+submit     published  login     403   na     na           na       na
+submit     withdrawn  login     403   ok     ok           ok       ok
+send_back  draft      login     403   no     no           na       na
+send_back  in_review  login     403   no     no           ok       ok
+send_back  published  login     403   no     no           na       na
+send_back  withdrawn  login     403   no     no           na       na
+publish    draft      login     403   no     no           na       na
+publish    in_review  login     403   no     no           ok       ok
+publish    published  login     403   no     no           na       na
+publish    withdrawn  login     403   no     no           na       na
+withdraw   draft      login     403   no     no           na       na
+withdraw   in_review  login     403   no     no           na       na
+withdraw   published  login     403   no     no           ok       ok
+withdraw   withdrawn  login     403   no     no           na       na
+"""
+
+
+CELLS = table(EXPECTED)
+ACTIONS = sorted({action for action, _, _ in CELLS})
+TRANSITIONS = {
+    "submit": Status.IN_REVIEW,
+    "send_back": Status.DRAFT,
+    "publish": Status.PUBLISHED,
+    "withdraw": Status.WITHDRAWN,
+}
+REFUSAL_MESSAGES = {"no": "You may not", "na": "it can't be"}
+
+CANARY = "zqxmatrixcanary"  # written into the item by the author's last edit
+EDIT_REASON = "Author's edit"  # what bring_to records
+TEXT_FIELD = {Period: "summary", Topic: "description", Source: "publisher", Event: "summary", Figure: "summary"}
+
+
+def test_the_table_covers_every_cell():
+    assert len(ACTIONS) == 14
+    assert len(CELLS) * len(MODELS) == len(ACTIONS) * len(STATES) * len(ROLES) * len(MODELS) == 1680
+
+
+def create_item(model):
+    """A fresh item of the model, with an inline row where the model has inlines."""
+    if model is Period:
+        return Period.objects.create(slug="thaw-matrix", name="Matrixperiod", start="1955", end="1956")
+    if model is Topic:
+        return Topic.objects.create(slug="matrix-topic", name="Matrixtopic")
+    if model is Source:
+        return Source.objects.create(key="matrix-1960", title="Matrixsource", authors=["Doe, Jane"], year=1960)
+    if model is Event:
+        event = Event.objects.create(slug="matrix-event", title="Matrixevent", date="1956-02-25")
+        witness = Figure.objects.create(slug="witness", name="Witness")
+        Participation.objects.create(event=event, figure=witness, role="speaker")
+        return event
+    figure = Figure.objects.create(slug="matrix-figure", name="Matrixfigure", born="1894")
+    Office.objects.create(figure=figure, title="First Secretary", start="1953")
+    return figure
+
+
+@dataclass
+class Cell:
+    item: object
+    form: dict  # the change form as the superuser sees it, ready to post back
+    first_revision: int
+    latest_revision: int
+    responses: list = field(default_factory=list)
+
+    @property
+    def model(self):
+        return type(self.item)
+
+    def url(self, view, *args):
+        return admin_url(self.model, view, *args)
+
+
+def snapshot(model, pk):
+    """Everything a refused request must leave as it was."""
+    return {
+        "row": model.objects.filter(pk=pk).values().first(),
+        "rows": model.objects.count(),
+        "revisions": model.history.count(),
+        "participations": list(Participation.objects.values().order_by("pk")),
+        "offices": list(Office.objects.values().order_by("pk")),
+        "publications": list(Publication.objects.values_list("pk", "is_live").order_by("pk")),
+    }
+
+
+def add_data(cell):
+    """The item's form as an add form: a new slug or key, no revision, no inline rows."""
+    data = {name: value for name, value in cell.form.items() if "-" not in name and name != "base_revision"}
+    for name in cell.form:
+        if name.endswith("-TOTAL_FORMS"):
+            prefix = name.removesuffix("-TOTAL_FORMS")
+            data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+    data["key" if cell.model is Source else "slug"] = "matrix-copy"
+    data["edit_summary"] = "A copy"
+    return data
+
+
+def public_url(item):
+    return item.get_absolute_url()
+
+
+def request(client, action, cell):
+    """The cell's requests, in order."""
+    item = cell.item
+    if action == "list":
+        return [client.get(cell.url("changelist"))]
+    if action == "view":
+        return [client.get(cell.url("change", item.pk))]
+    if action == "add":
+        return [client.get(cell.url("add")), client.post(cell.url("add"), add_data(cell))]
+    if action == "edit":
+        text_field = TEXT_FIELD[cell.model]
+        data = {**cell.form, text_field: "Edited over HTTP.", "edit_summary": "Edited"}
+        return [client.post(cell.url("change", item.pk), data)]
+    if action == "delete":
+        return [client.get(cell.url("delete", item.pk)), client.post(cell.url("delete", item.pk), {"post": "yes"})]
+    if action == "history":
+        return [client.get(cell.url("history", item.pk))]
+    if action == "compare":
+        query = {"old": cell.first_revision, "new": cell.latest_revision}
+        return [client.get(cell.url("revisions", item.pk), query)]
+    if action == "restore":
+        return [client.post(cell.url("restore", item.pk, cell.first_revision), {"note": "Back"})]
+    if action == "preview":
+        return [client.get(public_url(item))]
+    if action == "export":
+        return [client.get(public_url(item).rstrip("/") + ".json")]
+    return [client.post(cell.url("transition", item.pk, action), {"note": "Because", "comment": "Because"})]
+
+
+# What an allowed read shows of the item.
+SHOWS = {
+    "list": lambda cell: str(cell.item),
+    "view": lambda cell: CANARY,
+    "history": lambda cell: escape(EDIT_REASON),
+    "compare": lambda cell: CANARY,
+    "preview": lambda cell: CANARY,
+    "export": lambda cell: CANARY,
+}
+
+
+def effect_problems(action, cell, before, user):
+    """What an allowed write should have done, and didn't."""
+    model, pk = cell.model, cell.item.pk
+    row = model.objects.filter(pk=pk).first()
+    text = getattr(row, TEXT_FIELD[model], None)
+    if action == "add":
+        copy = model.objects.filter(**{model.natural_key_field: "matrix-copy"}).first()
+        done = copy is not None and copy.status == Status.DRAFT and copy.history.first().history_user == user
+        return [] if done and model.objects.count() == before["rows"] + 1 else ["no draft copy added"]
+    if action == "edit":
+        done = text == "Edited over HTTP." and row.status == before["row"]["status"]
+        return [] if done and model.history.count() == before["revisions"] + 1 else ["not edited in one revision"]
+    if action == "delete":
+        return [] if row is None else ["not deleted"]
+    if action == "restore":
+        done = CANARY not in text and row.status == Status.DRAFT
+        return [] if done and model.history.count() == before["revisions"] + 1 else ["not restored as a draft"]
+    if action in TRANSITIONS:
+        return [] if row.status == TRANSITIONS[action] else [f"status {row.status}"]
+    after = snapshot(model, pk)
+    return [] if after == before else ["a read changed the data"]
+
+
+def body_of(response):
+    return (b"".join(response.streaming_content) if response.streaming else response.content).decode()
+
+
+def answer_problems(expected, responses, cell):
+    """How the responses differ from the expected answer (the effect aside)."""
+    login = reverse("admin:login")
+    problems = []
+    for response in responses:
+        location = response.get("Location", "")
+        if expected == "ok":
+            wanted = 302 if response.request["REQUEST_METHOD"] == "POST" else 200
+            if response.status_code != wanted or location.startswith(login):
+                problems.append(f"answered {response.status_code} {location}")
+        elif expected == "login":
+            if response.status_code != 302 or not location.startswith(login):
+                problems.append(f"answered {response.status_code} {location}, not the login page")
+        elif expected in {"403", "404"}:
+            if response.status_code != int(expected):
+                problems.append(f"answered {response.status_code}, not {expected}")
+        else:
+            said = " ".join(str(message) for message in get_messages(response.wsgi_request))
+            if location != cell.url("change", cell.item.pk) or REFUSAL_MESSAGES[expected] not in said:
+                problems.append(f"answered {response.status_code} {location} saying {said!r}")
+    return problems
+
+
+def leaked(responses, cell):
+    secrets = [CANARY, escape(EDIT_REASON), str(cell.item)]
+    return [f"shows {secret!r}" for response in responses for secret in secrets if secret in body_of(response)]
+
+
+def run_cell(client, action, cell, expected, user):
+    model, pk = cell.model, cell.item.pk
+    with transaction.atomic():
+        before = snapshot(model, pk)
+        responses = request(client, action, cell)
+        problems = answer_problems(expected, responses, cell)
+        if expected == "ok":
+            problems += effect_problems(action, cell, before, user)
+            if action in SHOWS and SHOWS[action](cell) not in body_of(responses[-1]):
+                problems.append(f"does not show {SHOWS[action](cell)!r}")
+        else:
+            problems += leaked(responses, cell)
+            if snapshot(model, pk) != before:
+                problems.append("changed the data")
+        transaction.set_rollback(True)
+    cache.clear()  # pages cached during a rolled-back cell
+    client.cookies.pop("messages", None)
+    return problems
+
+
+@pytest.fixture
+def superuser_client(superuser):
+    client = Client()
+    client.force_login(superuser)
+    return client
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("role", ROLES)
+def test_admin_cells(client, superuser_client, users_by_role, model, state, role):
+    users = users_by_role
+    item = create_item(model)
+    setattr(item, TEXT_FIELD[model], f"The {CANARY} text.")  # saved by the author's edit
+    bring_to(item, state, users["author"], users["reviewer"])
+    revisions = item.history.order_by("history_date", "history_id")
+    cell = Cell(item, form_data(superuser_client, item), revisions.first().history_id, revisions.last().history_id)
+    if role != "anonymous":
+        client.force_login(users[role])
+    problems = {}
+    for action in ACTIONS:
+        expected = CELLS[(action, state, role)]
+        if found := run_cell(client, action, cell, expected, users[role]):
+            problems[f"{action} (expected {expected})"] = found
+    assert not problems
