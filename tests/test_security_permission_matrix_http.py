@@ -8,9 +8,12 @@ what it says. The site has no admin preview or export view: an item's preview is
 `.json`, both served from the live publication only, so they answer the same to every role.
 """
 
+import uuid
 from dataclasses import dataclass, field
 
 import pytest
+from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import transaction
@@ -18,12 +21,14 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
-from events.models import Event, Participation, Period, Source, Topic
+from events.models import Citation, Event, Participation, Period, Source, Topic
 from people.models import Figure, Office
+from tests.public_site import public_patterns
 from tests.test_admin_workflow import admin_url, form_data
 from tests.test_security_permission_matrix import MODELS, ROLES, STATES, bring_to, table
 from thaw_site.models import Publication
 from thaw_site.publishing import Status
+from thaw_site.revisions import one_revision
 
 pytestmark = pytest.mark.django_db
 
@@ -314,3 +319,203 @@ def test_admin_cells(client, superuser_client, users_by_role, model, state, role
         if found := run_cell(client, action, cell, expected, users[role]):
             problems[f"{action} (expected {expected})"] = found
     assert not problems
+
+
+# Editors' pages routed outside the admin's own URLconf, found like the admin's patterns (the index shows a dashboard).
+
+
+def editors_pages():
+    pages = ["/" + route for route, _ in public_patterns() if route.startswith(settings.ADMIN_URL)]
+    return ["/" + settings.ADMIN_URL, *pages]
+
+
+@pytest.fixture
+def working_copies(author):
+    """Drafts whose text no one without the right to view them may see: an event in review with a flagged
+    sentence, a draft source, an edit summary."""
+    event = create_item(Event)
+    event.title = f"The {CANARY} event"
+    event.body = f"A {CANARY} claim. [citation needed: 1999-01]"
+    bring_to(event, "in_review", author, None)
+    Source.objects.create(key="canary-1960", title=f"The {CANARY} papers")
+    return event
+
+
+def test_the_probe_finds_the_editors_pages():
+    assert {"/admin/review/", "/admin/citations/unsourced/", "/admin/citations/source-keys.json"} <= {*editors_pages()}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_editors_pages_outside_the_admin_urlconf_show_working_copies_only_to_editors(
+    client, users_by_role, working_copies, role
+):
+    if role != "anonymous":
+        client.force_login(users_by_role[role])
+    for url in editors_pages():
+        response = client.get(url)
+        body = response.content.decode()
+        if role == "anonymous":
+            assert response.status_code == 302 and response["Location"].startswith(reverse("admin:login")), url
+        elif role == "staff":
+            assert response.status_code == (200 if url == "/" + settings.ADMIN_URL else 403), url
+            assert CANARY not in body and escape(EDIT_REASON) not in body, url
+        else:
+            assert response.status_code == 200 and CANARY in body, url
+
+
+# Forged POSTs: requests the admin's own forms never send, from roles that may or may not edit the item.
+
+
+def everything():
+    """Every editorial row, part, link, citation and publication, and the revision counts."""
+    tables = [*MODELS, Participation, Office, Citation, Event.topics.through, Event.related.through, Publication]
+    rows = {model._meta.label: list(model.objects.values().order_by("pk")) for model in tables}
+    return rows | {f"{model._meta.label} revisions": model.history.count() for model in MODELS}
+
+
+@pytest.fixture
+def viewer(django_user_model):
+    """Staff who may view events and nothing else."""
+    user = django_user_model.objects.create_user("vika", password="x", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_event"))
+    return user
+
+
+@pytest.fixture
+def event_and_topic(superuser):
+    event = create_item(Event)
+    topic = Topic.objects.create(slug="maize", name="Maize")
+    with one_revision(event, user=superuser, reason="Topic", created=False):
+        event.topics.add(topic)
+    return event, topic
+
+
+@pytest.mark.parametrize("role", ["viewer", "author", "superuser"])
+def test_a_post_to_the_read_only_revision_view_changes_nothing(
+    client, superuser_client, event_and_topic, request, role
+):
+    event, _ = event_and_topic
+    data = {**form_data(superuser_client, event), "title": "Forged", "topics": [], "edit_summary": "Forged"}
+    before = everything()
+    client.force_login(request.getfixturevalue(role))
+    revision = event.history.order_by("history_id").first()
+    response = client.post(admin_url(Event, "simple_history", event.pk, revision.history_id), data)
+    assert response.status_code == 405
+    assert everything() == before and event.topics.count() == 1
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+@pytest.mark.parametrize("role", ["staff", "author", "reviewer"])
+def test_a_list_editable_post_to_the_changelist_changes_nothing(client, users_by_role, model, role):
+    item = create_item(model)
+    before = everything()
+    client.force_login(users_by_role[role])
+    forged = {
+        "form-TOTAL_FORMS": "1",
+        "form-INITIAL_FORMS": "1",
+        "form-0-id": str(item.pk),
+        "form-0-status": "published",
+        f"form-0-{TEXT_FIELD[model]}": "Forged",
+        "_save": "Save",
+        "action": "delete_selected",
+        "_selected_action": [str(item.pk)],
+        "post": "yes",
+    }
+    response = client.post(admin_url(model, "changelist"), forged)
+    assert response.status_code == (403 if role == "staff" else 200)
+    assert everything() == before
+
+
+@pytest.fixture
+def two_of_each_part(superuser_client):
+    """An event and a figure, each with an inline row, and another of each whose rows a forger names."""
+    event, figure = create_item(Event), create_item(Figure)
+    other_event = Event.objects.create(slug="other-event", title="Other event", date="1957")
+    other_figure = Figure.objects.create(slug="other-figure", name="Other figure")
+    Participation.objects.create(event=other_event, figure=figure, role="host")
+    Office.objects.create(figure=other_figure, title="Chairman")
+    return {model: (item, form_data(superuser_client, item)) for model, item in ((Event, event), (Figure, figure))}
+
+
+def other_items_row(item, data, delete):
+    """The item's form with its inline row pointing at another item's row, changed or marked for deletion."""
+    prefix, part, owner = (
+        ("participations", Participation, "event") if type(item) is Event else ("offices", Office, "figure")
+    )
+    stranger = part.objects.exclude(**{owner: item}).get()
+    forged = {**data, f"{prefix}-0-id": str(stranger.pk), "edit_summary": "Forged"}
+    if delete:
+        return {**forged, f"{prefix}-0-DELETE": "on"}
+    return (
+        {**forged, f"{prefix}-0-role": "forged"} if part is Participation else {**forged, f"{prefix}-0-title": "Forged"}
+    )
+
+
+@pytest.mark.parametrize("delete", [False, True], ids=["change", "delete"])
+@pytest.mark.parametrize("model", [Event, Figure], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("role", ["author", "superuser"])
+def test_an_inline_row_naming_another_items_row_leaves_every_row_alone(
+    client, users_by_role, two_of_each_part, model, role, delete
+):
+    item, data = two_of_each_part[model]
+    before = everything()
+    client.force_login(users_by_role[role])
+    client.post(admin_url(model, "change", item.pk), other_items_row(item, data, delete=delete))
+    after = everything()  # the item itself gets an empty revision: the formset saw a changed row
+    assert (after["events.Participation"], after["people.Office"]) == (
+        before["events.Participation"],
+        before["people.Office"],
+    )
+
+
+@pytest.mark.parametrize("model", [Event, Figure], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("role", ["anonymous", "staff", "viewer"])
+def test_new_inline_rows_from_a_role_that_may_not_edit_are_refused(
+    client, users_by_role, viewer, two_of_each_part, model, role
+):
+    item, data = two_of_each_part[model]
+    if model is Event:
+        prefix, row = "participations", {"figure": str(Figure.objects.get(slug="other-figure").pk), "role": "forged"}
+    else:
+        prefix, row = "offices", {"title": "Forged office"}
+    forged = {
+        **data,
+        f"{prefix}-TOTAL_FORMS": "2",
+        **{f"{prefix}-1-{name}": value for name, value in row.items()},
+        "edit_summary": "Forged",
+    }
+    before = everything()
+    if role != "anonymous":
+        client.force_login(viewer if role == "viewer" else users_by_role[role])
+    response = client.post(admin_url(model, "change", item.pk), forged)
+    assert response.status_code == (302 if role == "anonymous" else 403)
+    assert everything() == before
+
+
+@pytest.mark.parametrize("role", ["author", "reviewer", "superuser"])
+def test_the_citation_index_takes_no_rows_from_anyone(client, users_by_role, role):
+    event = create_item(Event)
+    source = Source.objects.create(key="forged-1960", title="Forged")
+    before = everything()
+    client.force_login(users_by_role[role])
+    forged = {"source": str(source.pk), "event": str(event.pk), "field": "body", "locator": "p. 1", "number": "1"}
+    assert client.post(admin_url(Citation, "add"), forged).status_code == 403
+    assert everything() == before
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_workflow_fields_posted_by_an_author_are_ignored(client, superuser_client, author, model):
+    item = create_item(model)
+    workflow_fields = {"status": "published", "published_at": "1964-10-14 12:00", "uid": str(uuid.uuid4())}
+    form = form_data(superuser_client, item)
+    data = {**form, **workflow_fields, TEXT_FIELD[model]: "Edited", "edit_summary": "Edit"}
+    client.force_login(author)
+    assert client.post(admin_url(model, "change", item.pk), data).status_code == 302
+    copy = {**add_data(Cell(item, form, 0, 0)), **workflow_fields}
+    assert client.post(admin_url(model, "add"), copy).status_code == 302
+    edited, added = model.objects.get(pk=item.pk), model.objects.get(**{model.natural_key_field: "matrix-copy"})
+    assert getattr(edited, TEXT_FIELD[model]) == "Edited"
+    for saved in (edited, added):
+        assert (saved.status, saved.published_at) == (Status.DRAFT, None)
+        assert str(saved.uid) != workflow_fields["uid"]
+    assert not Publication.objects.exists()

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services, workflow
@@ -253,6 +253,12 @@ class ItemAdmin(SimpleHistoryAdmin):
         """simple-history's revert would skip the edit summary and the workflow: restore goes through ours."""
         return True
 
+    @method_decorator(require_safe)
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """An old revision, read only: revert_disabled only hides the button, and a POST here would save its
+        many-to-many fields for anyone who may view the item, without an edit summary."""
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
 
 def _int(value):
     try:
@@ -261,20 +267,28 @@ def _int(value):
         return None
 
 
-def editorial_models(site=admin.site):
-    return [model for model, model_admin in site._registry.items() if isinstance(model_admin, ItemAdmin)]
-
-
 def change_url_of(item):
     return reverse(f"admin:{item._meta.app_label}_{item._meta.model_name}_change", args=[item.pk])
 
 
+def viewable_models(request, site=admin.site):
+    """The editorial models the user may see in the admin: pages gathering items from all of them show only these."""
+    return [
+        model
+        for model, model_admin in site._registry.items()
+        if isinstance(model_admin, ItemAdmin) and model_admin.has_view_or_change_permission(request)
+    ]
+
+
 def review_queue_view(request):
     """Reviewers' queue: every item in review, oldest submission first, with its diff against the live version."""
+    models = viewable_models(request)
+    if not models:
+        raise PermissionDenied
     context = {
         **admin.site.each_context(request),
         "title": "Review queue",
-        "entries": workflow.in_review(editorial_models()),
+        "entries": workflow.in_review(models),
         "can_review": request.user.has_perm(services.PERMISSIONS["publish"]),
     }
     return TemplateResponse(request, "admin/thaw/review_queue.html", context)
