@@ -535,3 +535,30 @@ def test_editors_are_refused_every_admin_page_beyond_their_right(
         response = client.get(url)
         assert response.status_code == 403, (name, url, response.status_code)
         assert b"zqxbrowser" not in response.content and b"olga@example.org" not in response.content, name
+
+
+# The admin's autocomplete: the one admin view that answers JSON about items, for every field that uses it.
+
+AUTOCOMPLETED = {
+    Period: ("event", "period"),
+    Topic: ("event", "topics"),
+    Event: ("event", "related"),
+    Figure: ("participation", "figure"),
+}
+
+
+@pytest.mark.parametrize("model", list(AUTOCOMPLETED), ids=lambda m: m.__name__)
+@pytest.mark.parametrize("role", ROLES)
+def test_autocomplete_answers_items_only_to_editors(client, users_by_role, model, role):
+    item = create_item(model)
+    source_model, field_name = AUTOCOMPLETED[model]
+    query = {"app_label": "events", "model_name": source_model, "field_name": field_name, "term": str(item)[:6]}
+    if role != "anonymous":
+        client.force_login(users_by_role[role])
+    response = client.get(reverse("admin:autocomplete"), query)
+    if role == "anonymous":
+        assert response.status_code == 302 and response["Location"].startswith(reverse("admin:login"))
+    elif role == "staff":
+        assert response.status_code == 403 and str(item) not in response.content.decode()
+    else:
+        assert {"id": str(item.pk), "text": str(item)} in response.json()["results"]
