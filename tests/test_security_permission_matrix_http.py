@@ -562,3 +562,29 @@ def test_autocomplete_answers_items_only_to_editors(client, users_by_role, model
         assert response.status_code == 403 and str(item) not in response.content.decode()
     else:
         assert {"id": str(item.pk), "text": str(item)} in response.json()["results"]
+
+
+@pytest.fixture
+def two_topics(author):
+    mine, theirs = Topic.objects.create(slug="mine", name="Mine"), Topic.objects.create(slug="theirs", name="Theirs")
+    theirs.description = f"Their {CANARY} text."
+    with one_revision(theirs, user=author, reason="Their edit", created=False):
+        theirs.save()
+    return mine, theirs
+
+
+def test_restoring_another_items_revision_is_not_found_and_changes_nothing(client, author, two_topics):
+    mine, theirs = two_topics
+    before = everything()
+    client.force_login(author)
+    response = client.post(admin_url(Topic, "restore", mine.pk, theirs.history.first().history_id))
+    assert response.status_code == 404
+    assert everything() == before
+
+
+def test_comparing_another_items_revisions_shows_none_of_them(client, author, two_topics):
+    mine, theirs = two_topics
+    client.force_login(author)
+    old, new = theirs.history.order_by("history_id")
+    response = client.get(admin_url(Topic, "revisions", mine.pk), {"old": old.history_id, "new": new.history_id})
+    assert response.status_code == 200 and CANARY not in response.content.decode()
