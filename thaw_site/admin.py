@@ -71,8 +71,15 @@ def short(value, limit=80):
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def writes_rows(formset):
+    """Whether saving the formset writes a row. A row posted with the id of a row the item doesn't have (another
+    item's) counts as changed, but Django saves nothing for it."""
+    initial = formset.initial_form_count()
+    return any(form.has_changed() and (i >= initial or form.instance.pk) for i, form in enumerate(formset.forms))
+
+
 def changed_anything(form, formsets):
-    return any(name not in EDIT_FIELDS for name in form.changed_data) or any(fs.has_changed() for fs in formsets)
+    return any(name not in EDIT_FIELDS for name in form.changed_data) or any(writes_rows(fs) for fs in formsets)
 
 
 class ItemAdmin(SimpleHistoryAdmin):
