@@ -391,24 +391,31 @@ def test_a_post_to_the_read_only_revision_view_changes_nothing(
     assert everything() == before and event.topics.count() == 1
 
 
-@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
-@pytest.mark.parametrize("role", ["staff", "author", "reviewer"])
-def test_a_list_editable_post_to_the_changelist_changes_nothing(client, users_by_role, model, role):
-    item = create_item(model)
-    before = everything()
-    client.force_login(users_by_role[role])
-    forged = {
+def list_editable_post(item):
+    """What the changelist posts when its rows are editable: here, a status and the item's text."""
+    return {
         "form-TOTAL_FORMS": "1",
         "form-INITIAL_FORMS": "1",
         "form-0-id": str(item.pk),
         "form-0-status": "published",
-        f"form-0-{TEXT_FIELD[model]}": "Forged",
+        f"form-0-{TEXT_FIELD[type(item)]}": "Forged",
         "_save": "Save",
-        "action": "delete_selected",
-        "_selected_action": [str(item.pk)],
-        "post": "yes",
     }
-    response = client.post(admin_url(model, "changelist"), forged)
+
+
+def delete_action_post(item):
+    """What the changelist posts to confirm the delete action on the item."""
+    return {"action": "delete_selected", "_selected_action": [str(item.pk)], "index": "0", "post": "yes"}
+
+
+@pytest.mark.parametrize("forge", [list_editable_post, delete_action_post], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+@pytest.mark.parametrize("role", ["staff", "author", "reviewer"])
+def test_a_forged_changelist_post_changes_nothing(client, users_by_role, model, role, forge):
+    item = create_item(model)
+    before = everything()
+    client.force_login(users_by_role[role])
+    response = client.post(admin_url(model, "changelist"), forge(item))
     assert response.status_code == (403 if role == "staff" else 200)
     assert everything() == before
 
