@@ -1,9 +1,18 @@
 """Citation pages: public lists and report, the editors' worklist and report, and the bibliography exports."""
 
 from django.contrib import admin
+from django.contrib.auth.decorators import permission_required
 from django.urls import path
 
 from . import bibliography, citation_views
+
+WORKING_COPIES = ["events.view_period", "events.view_event", "people.view_figure"]
+
+
+def editors_view(view, permissions):
+    """Staff only, and only those who may see the working copies the page reads (403 for the others)."""
+    return admin.site.admin_view(permission_required(permissions, raise_exception=True)(view))
+
 
 app_name = "citations"
 urlpatterns = [
@@ -14,11 +23,17 @@ urlpatterns = [
     path("sources/ris.ris", bibliography.ris, name="ris"),
     path(
         "admin/citations/unsourced/",
-        admin.site.admin_view(citation_views.UnsourcedStatements.as_view()),
+        editors_view(citation_views.UnsourcedStatements.as_view(), WORKING_COPIES),
         name="unsourced",
     ),
     path(
-        "admin/citations/report/", admin.site.admin_view(citation_views.AdminEraReport.as_view()), name="admin-report"
+        "admin/citations/report/",
+        editors_view(citation_views.AdminEraReport.as_view(), WORKING_COPIES),
+        name="admin-report",
     ),
-    path("admin/citations/source-keys.json", admin.site.admin_view(citation_views.source_keys), name="source-keys"),
+    path(
+        "admin/citations/source-keys.json",
+        editors_view(citation_views.source_keys, ["events.view_source"]),
+        name="source-keys",
+    ),
 ]

@@ -1,7 +1,7 @@
 """Citation pages: the public maintenance list and era report, the editors' worklist and report.
 
-Public views read live publications only; the admin views read working copies
-and are wrapped in `admin.site.admin_view` (staff only) in events.citation_urls.
+Public views read live publications only; the admin views read working copies, for staff who may view what
+they read (`editors_view` in events.citation_urls).
 """
 
 from django.contrib import admin

@@ -2,6 +2,7 @@ import json
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 
 from thaw_site.interchange import import_document
@@ -65,3 +66,16 @@ def other_reviewer(db, django_user_model):
 @pytest.fixture
 def superuser(db, django_user_model):
     return django_user_model.objects.create_superuser("admin", "admin@example.org", "pw")
+
+
+@pytest.fixture
+def users_by_role(author, reviewer, superuser, django_user_model):
+    """One user of each role the permission matrices try: anonymous, plain staff, two authors, reviewer, superuser."""
+    return {
+        "anonymous": AnonymousUser(),
+        "staff": django_user_model.objects.create_user("sasha", "s@example.org", "pw", is_staff=True),
+        "author": author,
+        "other_author": member_of(django_user_model, "olga", "Authors"),
+        "reviewer": reviewer,
+        "superuser": superuser,
+    }

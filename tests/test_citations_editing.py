@@ -16,11 +16,11 @@ def test_the_key_list_is_staff_only(client, era, django_user_model):
     assert client.get(URL).status_code == 302
 
 
-def test_staff_get_every_source_key_with_title_and_status(client, era, django_user_model):
+def test_authors_get_every_source_key_with_title_and_status(client, era, author):
     from events.models import Source
 
     Source.objects.create(key="draft-source", title="A draft source")
-    client.force_login(django_user_model.objects.create_user("editor", password="x", is_staff=True))
+    client.force_login(author)
     sources = client.get(URL).json()["sources"]
     assert [source["key"] for source in sources] == sorted(source["key"] for source in sources)
     assert {"key": "draft-source", "title": "A draft source", "status": "draft"} in sources

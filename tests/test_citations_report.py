@@ -90,8 +90,8 @@ def test_the_public_reports_lists_show_their_first_entries_and_how_many_there_ar
     assert uncited.count("<li>") == 1 and "The first 1 of 2." in uncited
 
 
-def test_the_admin_report_is_for_staff_only(client, era, django_user_model):
+def test_the_admin_report_is_for_editors_only(client, era, author):
     assert client.get("/admin/citations/report/").status_code == 302
-    client.force_login(django_user_model.objects.create_user("editor", password="x", is_staff=True))
+    client.force_login(author)
     response = client.get("/admin/citations/report/")
     assert response.status_code == 200 and "Items, least covered first" in response.content.decode()

@@ -5,7 +5,6 @@ acting in the wrong state gets ValidationError(code="invalid_state"); and in bot
 """
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from events.models import Event, Period, Source, Topic
@@ -43,12 +42,13 @@ withdraw   withdrawn  no        no    no     no           na       na
 """
 
 
-def table():
-    header, *rows = [line.split() for line in EXPECTED.strip().splitlines()]
+def table(expected):
+    """{(action, state, role): answer} from a table of rows of action, state and one answer per role."""
+    header, *rows = [line.split() for line in expected.strip().splitlines()]
     return {(row[0], row[1], role): answer for row in rows for role, answer in zip(header[2:], row[2:])}
 
 
-CELLS = table()
+CELLS = table(EXPECTED)
 ACTIONS = {
     "submit": lambda item, by: submit_for_review(item=item, by=by, note="Ready"),
     "send_back": lambda item, by: send_back(item=item, by=by, comment="Cite the decree."),
@@ -91,36 +91,22 @@ def bring_to(item, state, author, by):
         withdraw(item=item, by=by, note="Off")
 
 
-@pytest.fixture
-def users(author, reviewer, superuser, django_user_model):
-    from tests.conftest import member_of
-
-    return {
-        "anonymous": AnonymousUser(),
-        "staff": django_user_model.objects.create_user("sasha", "s@example.org", "pw", is_staff=True),
-        "author": author,
-        "other_author": member_of(django_user_model, "olga", "Authors"),
-        "reviewer": reviewer,
-        "superuser": superuser,
-    }
-
-
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
 @pytest.mark.parametrize("state", STATES)
 @pytest.mark.parametrize("action", ACTIONS)
 @pytest.mark.parametrize("role", ROLES)
-def test_workflow_cell(era, users, model, state, action, role):
+def test_workflow_cell(era, users_by_role, model, state, action, role):
     item = model.objects.order_by("pk").first()
-    bring_to(item, state, users["author"], users["superuser"])
+    bring_to(item, state, users_by_role["author"], users_by_role["superuser"])
     before = item.status
     expected = CELLS[(action, state, role)]
     if expected == "ok":
-        ACTIONS[action](item, users[role])
+        ACTIONS[action](item, users_by_role[role])
         item.refresh_from_db()
         assert item.status == AFTER[action]
         return
     with pytest.raises(PermissionDenied if expected == "no" else ValidationError) as caught:
-        ACTIONS[action](item, users[role])
+        ACTIONS[action](item, users_by_role[role])
     if expected == "na":
         assert caught.value.code == "invalid_state"
     item.refresh_from_db()

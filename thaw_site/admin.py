@@ -93,8 +93,15 @@ def short(value, limit=80):
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def writes_rows(formset):
+    """Whether saving the formset writes a row. A row posted with the id of a row the item doesn't have (another
+    item's) counts as changed, but Django saves nothing for it."""
+    initial = formset.initial_form_count()
+    return any(form.has_changed() and (i >= initial or form.instance.pk) for i, form in enumerate(formset.forms))
+
+
 def changed_anything(form, formsets):
-    return any(name not in EDIT_FIELDS for name in form.changed_data) or any(fs.has_changed() for fs in formsets)
+    return any(name not in EDIT_FIELDS for name in form.changed_data) or any(writes_rows(fs) for fs in formsets)
 
 
 class ItemAdmin(SimpleHistoryAdmin):
@@ -282,7 +289,8 @@ class ItemAdmin(SimpleHistoryAdmin):
 
     @method_decorator(require_safe)
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        """Read-only: a post to simple-history's revert form would still save relations, with no revision."""
+        """An old revision, read only: revert_disabled only hides the button, and a POST here would save its
+        many-to-many fields for anyone who may view the item, without an edit summary."""
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
@@ -293,20 +301,28 @@ def _int(value):
         return None
 
 
-def editorial_models(site=admin.site):
-    return [model for model, model_admin in site._registry.items() if isinstance(model_admin, ItemAdmin)]
-
-
 def change_url_of(item):
     return reverse(f"admin:{item._meta.app_label}_{item._meta.model_name}_change", args=[item.pk])
 
 
+def viewable_models(request, site=admin.site):
+    """The editorial models the user may see in the admin: pages gathering items from all of them show only these."""
+    return [
+        model
+        for model, model_admin in site._registry.items()
+        if isinstance(model_admin, ItemAdmin) and model_admin.has_view_or_change_permission(request)
+    ]
+
+
 def review_queue_view(request):
     """Reviewers' queue: every item in review, oldest submission first, with its diff against the live version."""
+    models = viewable_models(request)
+    if not models:
+        raise PermissionDenied
     context = {
         **admin.site.each_context(request),
         "title": "Review queue",
-        "entries": workflow.in_review(editorial_models()),
+        "entries": workflow.in_review(models),
         "can_review": request.user.has_perm(services.PERMISSIONS["publish"]),
     }
     return TemplateResponse(request, "admin/thaw/review_queue.html", context)

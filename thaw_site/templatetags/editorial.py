@@ -4,7 +4,7 @@ from django import template
 from django.contrib.auth import get_user_model
 
 from thaw_site import workflow
-from thaw_site.admin import change_url_of, editorial_models
+from thaw_site.admin import change_url_of, viewable_models
 
 register = template.Library()
 
@@ -17,7 +17,9 @@ def admin_change_url(item):
 @register.inclusion_tag("admin/thaw/dashboard.html", takes_context=True)
 def editor_dashboard(context):
     request = context["request"]
-    models = editorial_models()
+    models = viewable_models(request)
+    if not models:
+        return {}
     user_id, model_name = request.GET.get("user") or None, request.GET.get("model") or None
     return {
         "drafts": workflow.drafts_of(request.user, models),
