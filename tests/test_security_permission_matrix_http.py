@@ -194,7 +194,8 @@ def request(client, action, cell):
         query = {"old": cell.first_revision, "new": cell.latest_revision}
         return [client.get(cell.url("revisions", item.pk), query)]
     if action == "restore":
-        return [client.post(cell.url("restore", item.pk, cell.first_revision), {"note": "Back"})]
+        form = {"note": "Back", "base_revision": cell.latest_revision}  # the revision the revisions page showed
+        return [client.post(cell.url("restore", item.pk, cell.first_revision), form)]
     if action == "preview":
         return [client.get(item.get_absolute_url())]
     if action == "export":
