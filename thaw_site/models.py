@@ -62,7 +62,9 @@ def item_url(script_prefix, kind, slug):
 
 class PublicationQuerySet(models.QuerySet):
     def live(self):
-        return self.filter(is_live=True)
+        # As `is_live IN (true)`: SQLite reads the plain `is_live` that `is_live=True` becomes as no equality,
+        # so it would use no index beginning (kind, is_live, …) for order, and sort every live row instead.
+        return self.filter(is_live__in=[True])
 
     def of_kind(self, kind):
         return self.filter(kind=kind)

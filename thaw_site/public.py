@@ -38,6 +38,7 @@ def live_targets(links):
         Publication.objects.live()
         .filter(kind__in={kind for kind, _ in wanted}, slug__in={slug for _, slug in wanted})
         .defer("data", "search_text")
+        .order_by()
     )
     return {(p.kind, p.slug): p for p in found if (p.kind, p.slug) in wanted}
 
@@ -105,7 +106,7 @@ def citing(source):
         .filter(kind__in=CITING_KINDS)
         .linking_to("cites", source.kind, source.slug)
         .distinct()
-        .defer("data", "search_text")
+        .only("kind", "slug", "title", "sort_start", "sort_end")  # narrow rows: thousands are sorted for a page
         .order_by(kind_order, "sort_start", "sort_end", "slug")
     )
 
@@ -146,10 +147,10 @@ class LiveDetailView(DetailView):
     context_object_name = "item"
 
     def get_object(self, queryset=None):
-        publication = Publication.objects.live().filter(kind=self.kind, slug=self.kwargs["slug"]).first()
-        if publication is None:
-            raise Http404(f"No published {self.kind} here.")
-        return publication
+        try:  # at most one: the one_live_per_slug constraint
+            return Publication.objects.live().get(kind=self.kind, slug=self.kwargs["slug"])
+        except Publication.DoesNotExist:
+            raise Http404(f"No published {self.kind} here.") from None
 
     def get_context_data(self, **kwargs):
         links, references = resolve(self.object)

@@ -5,7 +5,7 @@ import datetime
 from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Max, Min
 from django.http import Http404
 from django.shortcuts import render
 
@@ -35,9 +35,10 @@ def home(request):
         .annotate(events=Count("id"))
         .order_by("-events", "target_slug")
     )
-    ranked = [row["target_slug"] for row in counts]
+    # The key figures are the live ones among the most frequent participants (a few may be unpublished).
+    ranked = [row["target_slug"] for row in counts[: KEY_FIGURES * 10]]
     figures = Publication.objects.live().of_kind(Kind.FIGURE).filter(slug__in=ranked).defer("search_text", "data")
-    by_slug = {figure.slug: figure for figure in figures}
+    by_slug = {figure.slug: figure for figure in figures.order_by()}
     key_figures = [by_slug[slug] for slug in ranked if slug in by_slug][:KEY_FIGURES]
     recent = Publication.objects.live().defer("search_text", "data").order_by("-published_at", "-id")[:RECENT_CHANGES]
     return render(
@@ -89,10 +90,12 @@ def filtered_events(filters):
 def people_to_filter_by(events, chosen):
     """(slug, name) of the live people in these events, and of the chosen one: a list of every person would
     grow with the archive (2,000 at the generated scale)."""
-    in_events = PublishedLink.objects.filter(
-        relation="participant", target_kind=Kind.FIGURE, publication__in=[event.pk for event in events]
-    ).values("target_slug")
-    people = Publication.objects.live().of_kind(Kind.FIGURE).filter(Q(slug__in=in_events) | Q(slug=chosen or ""))
+    # All the events' links, by the publication index, then their people: filtering by relation in SQL makes
+    # SQLite walk every participant link of the archive instead.
+    links = PublishedLink.objects.filter(publication__in=[event.pk for event in events])
+    slugs = {slug for relation, slug in links.values_list("relation", "target_slug") if relation == "participant"}
+    slugs.add(chosen or "")
+    people = Publication.objects.live().of_kind(Kind.FIGURE).filter(slug__in=slugs)
     return list(people.values_list("slug", "title").order_by("title"))
 
 
