@@ -27,6 +27,9 @@ TEMPLATES = sorted(
 # HTML that came out of thaw_site.markup (CitedItem.rendered, frozen into publications as data.rendered).
 RENDERER_OUTPUT = re.compile(r"^(?:\w+\.)*rendered(?:\.\w+)+$")
 # Modules allowed to call mark_safe: the renderer itself, should it ever need to.
+RAW_SQL_ALLOWED = {
+    "thaw_site/management/commands/import_era.py",  # ANALYZE after a large import: statistics, no rows
+}
 MARK_SAFE_ALLOWED = {
     "thaw_site/markup.py",
     "thaw_site/search.py",  # snippets escaped whole before <mark> is put back
@@ -104,7 +107,8 @@ def test_no_history_less_bulk_writes_on_tracked_models():
                 owner = manager_owner(node.func.value)
                 if owner in tracked:
                     offenders.append(f"{relative(path)}:{node.lineno} {owner}.…{name}()")
-        if re.search(r"\bcursor\(\)|\.execute\(|RawSQL\(", path.read_text(encoding="utf-8")):
+        raw = re.search(r"\bcursor\(\)|\.execute\(|RawSQL\(", path.read_text(encoding="utf-8"))
+        if raw and relative(path) not in RAW_SQL_ALLOWED:
             offenders.append(f"{relative(path)}: raw SQL")
     assert offenders == []
 
