@@ -508,6 +508,11 @@ def write_created(section, instances, wanted, *, user, reason):
         revisions = {instance.pk: row for instance, row in zip(batch, rows, strict=True)}
         published = [instance for instance in batch if instance.status == Status.PUBLISHED]
         make_live_many(published, by=user, note=reason, revisions=revisions)
+        for instance in batch:
+            # What writing the batch attached (the parsed markup, the relations publishing prefetched) is
+            # done with: dropping it keeps memory bounded by the batch rather than by the file.
+            instance.__dict__.pop("citation_document", None)
+            instance.__dict__.pop("_prefetched_objects_cache", None)
 
 
 def import_document(document, *, source_name, user=None, dry_run=False):
