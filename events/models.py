@@ -50,9 +50,9 @@ class Period(CitedItem):
             )
         ]
 
-    def save(self, *args, **kwargs):
+    def derive_fields(self):
+        super().derive_fields()
         self.start_earliest, self.end_latest = open_range(self.start, self.end)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("events:period", args=[self.slug])
@@ -154,10 +154,10 @@ class Source(Publishable):
     class Meta:
         ordering = ["key"]
 
-    def save(self, *args, **kwargs):
+    def derive_fields(self):
+        super().derive_fields()
         if self.isbn and isbn_numbers.is_valid(self.isbn):
             self.isbn = isbn_numbers.compact(self.isbn)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("events:source", args=[self.key])
@@ -233,9 +233,9 @@ class Event(CitedItem):
             models.CheckConstraint(condition=Q(date_latest__gte=F("date_earliest")), name="event_ends_after_start")
         ]
 
-    def save(self, *args, **kwargs):
+    def derive_fields(self):
+        super().derive_fields()
         self.date_earliest, self.date_latest = date_range(self.date, self.end)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("events:event", args=[self.slug])

@@ -33,9 +33,9 @@ class Figure(CitedItem):
             )
         ]
 
-    def save(self, *args, **kwargs):
+    def derive_fields(self):
+        super().derive_fields()
         self.born_earliest, _ = open_range(self.born, "")
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("people:figure", args=[self.slug])
@@ -91,8 +91,12 @@ class Office(models.Model):
         return f"{self.title}, {self.organisation}" if self.organisation else self.title
 
     def save(self, *args, **kwargs):
-        self.start_earliest, self.end_latest = open_range(self.start, self.end)
+        self.derive_fields()
         super().save(*args, **kwargs)
+
+    def derive_fields(self):
+        """The sortable dates; save() calls it, as Publishable.derive_fields does for items."""
+        self.start_earliest, self.end_latest = open_range(self.start, self.end)
 
     @property
     def term(self):

@@ -3,7 +3,7 @@
 import pytest
 
 from thaw_site.models import Kind, Publication
-from thaw_site.search import search, store_search_vectors
+from thaw_site.search import store_search_vectors
 
 pytestmark = pytest.mark.django_db
 
@@ -57,16 +57,3 @@ def test_snippets_escape_what_editors_wrote(client, era):
 def test_search_reads_only_live_publications(client, era):
     Publication.objects.filter(kind=Kind.FIGURE, slug="yuri-gagarin").update(is_live=False)
     assert 'href="/people/yuri-gagarin/"' not in client.get("/search/?q=Gagarin").content.decode()
-
-
-@pytest.mark.postgres
-def test_postgresql_search_uses_the_gin_index(era):
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        pytest.skip("GIN indexes exist only on PostgreSQL")
-    with connection.cursor() as cursor:
-        cursor.execute("SET enable_seqscan = off")
-        plan = search("khrushchev").explain()
-        cursor.execute("RESET enable_seqscan")
-    assert "publication_search_vector" in plan

@@ -86,9 +86,9 @@ class CitedItem(Publishable):
         if errors:
             raise ValidationError(errors)
 
-    def save(self, *args, **kwargs):
+    def derive_fields(self):
+        super().derive_fields()
         self.citation_document, self.rendered = self.cite()
-        super().save(*args, **kwargs)
 
     def cited_snapshot(self, *, title, sort_start, sort_end, data, links):
         """A Snapshot of this item with its rendered text, references, flags and citation links."""

@@ -100,6 +100,12 @@ SECTIONS = {
         },
     ),
 }
+# What current_state() reads beyond an item's own row, fetched once for all the items of a section.
+RELATIONS = {
+    "periods": ["previous", "next"],
+    "figures": ["offices"],
+    "events": ["period", "topics", "related", "participations__figure"],
+}
 NULLABLE = {"start", "end", "born", "died", "accessed", "needs_citations_since", "previous", "next", "period"}
 DATE_FIELDS = ["start", "end", "born", "died", "date", "needs_citations_since"]
 
@@ -459,8 +465,8 @@ def create_relations(section, instances, wanted, *, user, reason):
             Office(figure=instance, **values) for instance in instances for values in wanted[instance.pk]["offices"]
         ]
         for office in offices:
-            office.skip_history_when_saving = True
-            office.save()  # one by one: Office.save() derives the sortable dates
+            office.derive_fields()
+        Office.objects.bulk_create(offices, batch_size=BATCH)
         record_revisions(offices, user=user, reason=reason, created=True)
     elif section == "events":
         slugs = {slug for i in instances for name in ("topics", "related") for slug in wanted[i.pk][name]}
@@ -502,12 +508,18 @@ def write_created(section, instances, wanted, *, user, reason):
         revisions = {instance.pk: row for instance, row in zip(batch, rows, strict=True)}
         published = [instance for instance in batch if instance.status == Status.PUBLISHED]
         make_live_many(published, by=user, note=reason, revisions=revisions)
+        for instance in batch:
+            # What writing the batch attached (the parsed markup, the relations publishing prefetched) is
+            # done with: dropping it keeps memory bounded by the batch rather than by the file.
+            instance.__dict__.pop("citation_document", None)
+            instance.__dict__.pop("_prefetched_objects_cache", None)
 
 
 def import_document(document, *, source_name, user=None, dry_run=False):
     """Validate, then write the document in one transaction. Returns an ImportReport.
 
-    Items new to the site are written in bulk; changed items one by one, each as one revision.
+    Items new to the site are written in bulk (their derived fields computed first, as save() would);
+    changed items one by one, each as one revision.
     """
     validate_document(document)
     report = ImportReport()
@@ -515,16 +527,18 @@ def import_document(document, *, source_name, user=None, dry_run=False):
     try:
         with transaction.atomic():
             changes = []
-            created = {section: [] for section in SCALAR_ORDER}
-            wanted_of = {}
+            created = {}
             periods = {}
             for section in SCALAR_ORDER:
                 model, ident_field, defaults = SECTIONS[section]
                 # Locked like an admin save locks its item: an edit in flight commits first and is compared
                 # against (so the report names what the file overwrites); one arriving later sees the import.
-                existing = model.objects.select_for_update(no_key=True).in_bulk(
-                    [item[ident_field] for item in document.get(section, [])], field_name=ident_field
+                existing = (
+                    model.objects.select_for_update(no_key=True)
+                    .prefetch_related(*RELATIONS.get(section, []))
+                    .in_bulk([item[ident_field] for item in document.get(section, [])], field_name=ident_field)
                 )
+                new = []
                 for item in document.get(section, []):
                     ident = item[ident_field]
                     instance = existing.get(ident)
@@ -538,27 +552,31 @@ def import_document(document, *, source_name, user=None, dry_run=False):
                         if not changed:
                             report.unchanged.append((section, ident))
                             continue
+                        instance.refresh_from_db()  # drops the relations prefetched above: apply_state replaces them
                     # Scalars first, so every item exists before relations point at it.
                     for name in defaults:
                         setattr(instance, name, wanted[name])
-                    if section == "events" and changed is None:
-                        instance.period = periods.get(wanted["period"]) if wanted["period"] else None
-                    instance.skip_history_when_saving = True
-                    instance.save()
-                    del instance.skip_history_when_saving
                     if changed is None:
-                        created[section].append(instance)
-                        wanted_of[section, instance.pk] = wanted
+                        if section == "events":
+                            instance.period = periods.get(wanted["period"]) if wanted["period"] else None
+                        instance.derive_fields()
+                        new.append((instance, wanted))
                         report.created.append((section, ident))
                     else:
+                        instance.skip_history_when_saving = True
+                        instance.save()
+                        del instance.skip_history_when_saving
                         changes.append((section, instance, wanted))
                         report.updated.append((section, ident, changed))
+                model.objects.bulk_create([instance for instance, _ in new], batch_size=BATCH)
+                created[section] = new
                 if section == "periods":
                     periods = {p.slug: p for p in Period.objects.all()}
             for section in SCALAR_ORDER:
-                wanted = {instance.pk: wanted_of[section, instance.pk] for instance in created[section]}
-                write_created(section, created[section], wanted, user=user, reason=reason)
-                del wanted
+                instances = [instance for instance, _ in created[section]]
+                wanted = {instance.pk: state for instance, state in created[section]}
+                write_created(section, instances, wanted, user=user, reason=reason)
+                del created[section]
             for section, instance, wanted in changes:
                 with one_revision(instance, user=user, reason=reason, created=False):
                     apply_state(section, instance, wanted)

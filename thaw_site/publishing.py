@@ -60,9 +60,14 @@ class Publishable(models.Model):
         return getattr(self, "name", None) or getattr(self, "title", None) or self.natural_key()[0]
 
     def save(self, *args, **kwargs):
+        self.derive_fields()
+        super().save(*args, **kwargs)
+
+    def derive_fields(self):
+        """Set the fields computed from the others. save() calls it; bulk writers call it before bulk_create,
+        so an item written in bulk holds exactly what save() would have stored. Subclasses extend it."""
         if self.is_published and self.published_at is None:
             self.published_at = timezone.now()
-        super().save(*args, **kwargs)
 
     def natural_key(self):
         return (getattr(self, self.natural_key_field),)
