@@ -11,6 +11,8 @@ draft. The four-eyes rule (setting THAW_FOUR_EYES, on by default): nobody publis
 superusers excepted.
 """
 
+from collections import defaultdict
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -52,6 +54,20 @@ def interchange_item(kind, item):
 def frozen_links(snapshot):
     """The snapshot's links as stored with the publication: [relation, kind, slug, detail] in order."""
     return [[relation, kind, slug, detail[:300]] for relation, kind, slug, detail in snapshot.links]
+
+
+def refreeze_older_publications():
+    """Give publications written before their links and list data were frozen with them (say, restored from an
+    older backup) both, from their PublishedLink rows, as migrations 0004 and 0006 did for the database."""
+    older = list(Publication.objects.exclude(data__has_key="links").only("kind", "data"))
+    links = defaultdict(list)
+    rows = PublishedLink.objects.filter(publication__in=older).order_by("publication_id", "position", "id")
+    for publication_id, *link in rows.values_list("publication_id", "relation", "target_kind", "target_slug", "detail"):
+        links[publication_id].append(link)
+    for publication in older:
+        publication.data["links"] = links[publication.pk]
+        publication.list_data = list_data(publication.kind, publication.data)
+    Publication.objects.bulk_update(older, ["data", "list_data"], batch_size=500)
 
 
 @transaction.atomic

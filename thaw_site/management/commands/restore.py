@@ -21,6 +21,7 @@ from thaw_site.management.backup import backed_up_models
 from thaw_site.models import Publication
 from thaw_site.roles import WORKFLOW
 from thaw_site.search import store_search_vectors
+from thaw_site.services import refreeze_older_publications
 
 
 def recreated_by_migrate():
@@ -57,6 +58,7 @@ class Command(BaseCommand):
             recreated_by_migrate().delete()
             call_command("loaddata", file, verbosity=0)
             store_search_vectors(Publication.objects.all())  # a backup made on SQLite has none
+            refreeze_older_publications()
         cache.clear()
         rows = sum(model._default_manager.count() for model in backed_up_models())
         self.stdout.write(f"Restored {rows} rows from {file}.")
