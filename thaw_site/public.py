@@ -83,11 +83,6 @@ def as_linked(rows):
     return [Linked(row.publication, row.detail) for row in rows]
 
 
-def linking_here(publication, relation, from_kind):
-    """Live publications of `from_kind` that link to this one by `relation`, with the link's detail, in order."""
-    return as_linked(links_here(publication, relation, from_kind))
-
-
 def live_events():
     """Live events in date order, with the data their list entries show."""
     return Publication.objects.live().of_kind(Kind.EVENT).defer("search_text", "data").in_order()
