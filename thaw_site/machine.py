@@ -68,7 +68,7 @@ def timeline_json(request):
         Publication.objects.live()
         .of_kind(Kind.EVENT)
         .in_order()
-        .values("slug", "title", "summary", date=KT("data__date"), end=KT("data__end"))
+        .values("slug", "title", "summary", date=KT("list_data__date"), end=KT("list_data__end"))
     )
     page = page_or_404(request, rows, TIMELINE_EVENTS_PER_PAGE)
     events = []
