@@ -12,7 +12,6 @@ from thaw_site.public import (
     events_linking_to,
     links_here,
     live_topics_with_counts,
-    locators,
 )
 from thaw_site.timeline import build_chart, event_entries
 
@@ -88,7 +87,6 @@ class SourceDetail(LiveDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page = page_or_404(self.request, citing(self.object), CITING_PAGES_PER_PAGE)
-        found = locators(page.object_list, self.object)
         context["page_obj"] = page
-        context["cited_by"] = [(publication, found[publication.pk]) for publication in page.object_list]
+        context["cited_by"] = [(entry.publication, entry.locators) for entry in page.object_list]
         return context

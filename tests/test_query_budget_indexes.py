@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from thaw_site.models import Kind, Publication, PublishedLink
-from thaw_site.public import live_targets
+from thaw_site.models import CitingPage, Kind, Publication, PublishedLink
+from thaw_site.public import citing, live_targets
 from thaw_site.search import search, store_search_vectors
 
 pytestmark = [
@@ -44,6 +44,19 @@ def ten_thousand_events():
     PublishedLink.objects.bulk_create(
         (
             PublishedLink(publication=event, relation="topic", target_kind=Kind.TOPIC, target_slug=f"topic-{n % 20}")
+            for n, event in enumerate(Publication.objects.of_kind(Kind.EVENT))
+        ),
+        batch_size=2000,
+    )
+    CitingPage.objects.bulk_create(
+        (
+            CitingPage(
+                source_slug=f"source-{n % 3}",
+                publication=event,
+                kind_order=1,
+                sort_start=event.sort_start,
+                slug=event.slug,
+            )
             for n, event in enumerate(Publication.objects.of_kind(Kind.EVENT))
         ),
         batch_size=2000,
@@ -83,6 +96,12 @@ def test_a_pages_links_are_resolved_through_an_index(ten_thousand_events):
         cursor.execute("EXPLAIN " + queries[0]["sql"])
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Seq Scan" not in plan, plan
+
+
+def test_a_page_of_a_sources_citing_pages_is_read_in_order_from_its_index(ten_thousand_events):
+    source = Publication(kind=Kind.SOURCE, slug="source-1")
+    plan = citing(source)[50:100].explain()
+    assert "citing_in_order" in plan and "Sort" not in plan, plan
 
 
 def test_search_matches_and_ranks_through_the_stored_vector_and_its_gin_index(ten_thousand_events):

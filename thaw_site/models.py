@@ -150,3 +150,60 @@ class PublishedLink(models.Model):
 
     def __str__(self):
         return f"{self.publication.slug} {self.relation} {self.target_kind} {self.target_slug}"
+
+
+# The kinds whose pages a source page lists as citing it, in the order it lists them.
+CITING_KINDS = [Kind.PERIOD, Kind.EVENT, Kind.FIGURE]
+
+
+class CitingPage(models.Model):
+    """A live page that cites a source, once however often it cites it: one entry of the source page's "cited by".
+
+    Written when the page goes live and deleted when it stops being live (thaw_site.services), so a source page
+    reads its entries a page at a time in order from one index, instead of finding, de-duplicating and sorting
+    every page that cites it (thousands for the most cited source) on each request. Derived from publications
+    alone: not backed up, rebuilt by `restore` and by the migration that made it.
+    """
+
+    source_slug = models.CharField(max_length=100)
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="+")
+    kind_order = models.PositiveSmallIntegerField(help_text="Periods first, then events, then people.")
+    sort_start = models.DateField(null=True, blank=True)
+    sort_end = models.DateField(null=True, blank=True)
+    slug = models.CharField(max_length=100)
+    locators = models.JSONField(default=list, blank=True, help_text="The locator of each citation, in order.")
+
+    class Meta:
+        ordering = ["kind_order", "sort_start", "sort_end", "slug"]  # a source's list, as the index holds it
+        constraints = [models.UniqueConstraint(fields=["source_slug", "publication"], name="one_entry_per_page")]
+        indexes = [
+            models.Index(fields=["source_slug", "kind_order", "sort_start", "sort_end", "slug"], name="citing_in_order")
+        ]
+
+    def __str__(self):
+        return f"{self.slug} cites {self.source_slug}"
+
+    @classmethod
+    def entries_for(cls, publications):
+        """The unsaved entries of these live publications: one per source each of them cites."""
+        entries = []
+        for publication in publications:
+            if publication.kind not in CITING_KINDS:
+                continue
+            locators = {}
+            for relation, _kind, slug, detail in publication.data.get("links", []):
+                if relation == "cites":
+                    locators.setdefault(slug, []).append(detail)
+            entries += [
+                cls(
+                    source_slug=source_slug,
+                    publication=publication,
+                    kind_order=CITING_KINDS.index(publication.kind),
+                    sort_start=publication.sort_start,
+                    sort_end=publication.sort_end,
+                    slug=publication.slug,
+                    locators=found,
+                )
+                for source_slug, found in locators.items()
+            ]
+        return entries

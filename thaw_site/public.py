@@ -3,12 +3,12 @@
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, Value, When
+from django.db.models import Count
 from django.http import Http404
 from django.views.generic import DetailView, ListView
 
 from .machine import structured_data
-from .models import Kind, Publication, PublishedLink
+from .models import CitingPage, Kind, Publication, PublishedLink
 
 
 @dataclass(frozen=True)
@@ -59,9 +59,6 @@ def resolve(publication):
     return grouped, references
 
 
-CITING_KINDS = [Kind.PERIOD, Kind.EVENT, Kind.FIGURE]
-
-
 def links_here(publication, relation, from_kind):
     """The links from live publications of `from_kind` to this one by `relation`, in order (see `as_linked`)."""
     return (
@@ -94,30 +91,13 @@ def events_linking_to(publication, relation):
 
 
 def citing(source):
-    """Live periods, events and people that cite this source, each once: periods first, then events, then people."""
-    kind_order = Case(*(When(kind=kind, then=Value(n)) for n, kind in enumerate(CITING_KINDS)))
+    """The live periods, events and people that cite this source, each once with its locators (CitingPage rows):
+    periods first, then events, then people, each in date order."""
     return (
-        Publication.objects.live()
-        .filter(kind__in=CITING_KINDS)
-        .linking_to("cites", source.kind, source.slug)
-        .distinct()
-        .only("kind", "slug", "title", "sort_start", "sort_end")  # narrow rows: thousands are sorted for a page
-        .order_by(kind_order, "sort_start", "sort_end", "slug")
+        CitingPage.objects.filter(source_slug=source.slug)
+        .select_related("publication")
+        .only("locators", "publication__kind", "publication__slug", "publication__title")
     )
-
-
-def locators(publications, source):
-    """{publication pk: [the locator of each of its citations of this source, in order]}, in one query."""
-    rows = PublishedLink.objects.filter(
-        publication__in=[p.pk for p in publications],
-        relation="cites",
-        target_kind=source.kind,
-        target_slug=source.slug,
-    ).order_by("publication", "position")
-    found = defaultdict(list)
-    for publication_pk, detail in rows.values_list("publication", "detail"):
-        found[publication_pk].append(detail)
-    return found
 
 
 def live_topics_with_counts():

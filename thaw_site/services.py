@@ -22,7 +22,7 @@ from django.utils import timezone
 from . import workflow
 from .cache import bump_generation
 from .citing import citation_problems
-from .models import Publication, PublishedLink, list_data
+from .models import CITING_KINDS, CitingPage, Publication, PublishedLink, list_data
 from .publishing import Status
 from .revisions import one_revision
 from .search import store_search_vectors
@@ -88,7 +88,7 @@ def make_live_many(items, *, by=None, note="", revisions=None):
     revisions = revisions or {item.pk: workflow.latest_revision(item) for item in items}
     bump_generation()
     now = timezone.now()
-    Publication.objects.filter(kind=kind, item_uid__in=[item.uid for item in items], is_live=True).update(is_live=False)
+    stop_being_live(Publication.objects.filter(kind=kind, item_uid__in=[item.uid for item in items], is_live=True))
     prefetch_related_objects(items, *SNAPSHOT_RELATIONS.get(kind, []))
     snapshots = [item.snapshot() for item in items]
     publications = Publication.objects.bulk_create(
@@ -129,13 +129,28 @@ def make_live_many(items, *, by=None, note="", revisions=None):
         ),
         batch_size=2000,
     )
+    CitingPage.objects.bulk_create(CitingPage.entries_for(publications), batch_size=2000)
     return publications
+
+
+def stop_being_live(publications):
+    """Take these live publications off the site: they stay as history, and leave their sources' "cited by"."""
+    CitingPage.objects.filter(publication__in=publications).delete()
+    return publications.update(is_live=False)
+
+
+def rebuild_citing_pages():
+    """Every source's "cited by" afresh from the live publications (after a restore, which doesn't back it up)."""
+    CitingPage.objects.all().delete()
+    live = Publication.objects.live().filter(kind__in=CITING_KINDS).defer("search_text", "search_vector").order_by()
+    entries = CitingPage.entries_for(live.iterator(chunk_size=500))
+    CitingPage.objects.bulk_create(entries, batch_size=2000)
 
 
 def take_down(item):
     """Remove the item's live version from the public site; its publications stay as history."""
     bump_generation()
-    return Publication.objects.filter(kind=kind_of(item), item_uid=item.uid, is_live=True).update(is_live=False)
+    return stop_being_live(Publication.objects.filter(kind=kind_of(item), item_uid=item.uid, is_live=True))
 
 
 def record_status(item, status, *, by, reason):

@@ -1,0 +1,102 @@
+"""A source page's "cited by" is kept at publish time (CitingPage): each live citing page once, with its locators,
+exactly what the live publications' citation links say, through publishing, withdrawing, restoring and migrating."""
+
+import importlib
+from collections import defaultdict
+
+import pytest
+from django.apps import apps
+
+from events.models import Event, Source
+from thaw_site.models import CITING_KINDS, CitingPage, Publication, PublishedLink
+from thaw_site.services import publish, rebuild_citing_pages, submit_for_review, withdraw
+
+pytestmark = pytest.mark.django_db
+
+WIKIPEDIA = "wikipedia-ussr-1953-1964"
+
+
+def from_the_links():
+    """{(source slug, publication pk): [locators in order]} worked out from the live pages' citation links."""
+    found = defaultdict(list)
+    rows = PublishedLink.objects.filter(
+        relation="cites", publication__is_live=True, publication__kind__in=CITING_KINDS
+    ).order_by("publication", "position")
+    for source_slug, publication_pk, detail in rows.values_list("target_slug", "publication", "detail"):
+        found[source_slug, publication_pk].append(detail)
+    return dict(found)
+
+
+def kept():
+    return {(row.source_slug, row.publication_id): row.locators for row in CitingPage.objects.all()}
+
+
+def cited_by(source_slug):
+    return [row.slug for row in CitingPage.objects.filter(source_slug=source_slug)]
+
+
+def republish(event, author, reviewer):
+    event.save()
+    submit_for_review(item=event, by=author, note="Citations changed")
+    publish(item=event, by=reviewer, note="Citations changed")
+
+
+def test_the_imported_era_keeps_one_entry_per_citing_page_and_source(era):
+    expected = from_the_links()
+    assert len(expected) == 67  # the article is cited by 67 live pages, the three books by none
+    assert kept() == expected
+    assert not CitingPage.objects.exclude(source_slug=WIKIPEDIA).exists()
+
+
+def test_a_page_citing_a_source_twice_is_one_entry_with_both_locators(era, author, reviewer):
+    event = Event.objects.get(slug="secret-speech")
+    event.body += " Twice more. [@baradat-1986, p. 12] [@baradat-1986, ch. 3]"
+    republish(event, author, reviewer)
+    live = Publication.objects.live().get(kind="event", slug="secret-speech")
+    assert CitingPage.objects.get(source_slug="baradat-1986").locators == ["p. 12", "ch. 3"]
+    assert CitingPage.objects.get(source_slug="baradat-1986").publication == live
+    assert kept() == from_the_links()
+
+
+def test_publishing_a_change_replaces_the_old_versions_entries(era, author, reviewer):
+    event = Event.objects.get(slug="secret-speech")
+    event.body = "No citation left."
+    event.date_citation = ""
+    republish(event, author, reviewer)
+    assert "secret-speech" not in cited_by(WIKIPEDIA)
+    assert not CitingPage.objects.filter(publication__is_live=False).exists()
+    assert kept() == from_the_links()
+
+
+def test_withdrawing_a_page_takes_it_out_of_every_source_it_cited(era, reviewer):
+    assert "secret-speech" in cited_by(WIKIPEDIA)
+    withdraw(item=Event.objects.get(slug="secret-speech"), by=reviewer, note="Checking")
+    assert "secret-speech" not in cited_by(WIKIPEDIA)
+    assert kept() == from_the_links()
+
+
+def test_pages_are_listed_periods_first_then_events_then_people_each_in_date_order(era):
+    rows = list(CitingPage.objects.filter(source_slug=WIKIPEDIA).select_related("publication"))
+    kinds = [row.publication.kind for row in rows]
+    assert kinds == sorted(kinds, key=CITING_KINDS.index)
+    events = [row for row in rows if row.publication.kind == "event"]
+    assert [row.sort_start for row in events] == sorted(row.sort_start for row in events)
+
+
+def test_a_source_itself_is_never_listed_as_citing(era):
+    assert not CitingPage.objects.filter(publication__kind__in=["source", "topic"]).exists()
+    assert Source.objects.filter(key=WIKIPEDIA).exists()
+
+
+def test_rebuilding_gives_the_same_entries(era):
+    before = kept()
+    CitingPage.objects.all().delete()
+    rebuild_citing_pages()
+    assert kept() == before
+
+
+def test_the_migration_fills_the_entries_from_the_live_pages(era):
+    before = kept()
+    CitingPage.objects.all().delete()
+    importlib.import_module("thaw_site.migrations.0007_citing_pages").fill(apps, None)
+    assert kept() == before
