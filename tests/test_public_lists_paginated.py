@@ -8,7 +8,7 @@ import pytest
 from events.views import SourceList
 from people.views import FigureList
 from thaw_site.models import Kind, Publication
-from thaw_site.public import citing, events_linking_to, links_here
+from thaw_site.public import as_linked, citing, events_linking_to, links_here
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +78,8 @@ def test_topic_page_counts_all_its_events_and_lists_a_page(client, era, small_pa
 
 def test_figure_page_lists_its_events_a_page_at_a_time(client, era, small_pages):
     in_order = urls(
-        row.publication for row in links_here(live(Kind.FIGURE, "nikita-khrushchev"), "participant", "event")
+        linked.target
+        for linked in as_linked(links_here(live(Kind.FIGURE, "nikita-khrushchev"), "participant", "event"))
     )
     html = html_of(client, "/people/nikita-khrushchev/?page=2")
     assert linked_urls(section(html, "events-heading")) == in_order[3:6]
