@@ -88,5 +88,5 @@ class SourceDetail(LiveDetailView):
         context = super().get_context_data(**kwargs)
         page = page_or_404(self.request, citing(self.object), CITING_PAGES_PER_PAGE)
         context["page_obj"] = page
-        context["cited_by"] = [(entry.publication, entry.locators) for entry in page.object_list]
+        context["cited_by"] = [(entry, entry.locators) for entry in page.object_list]
         return context

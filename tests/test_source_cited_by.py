@@ -9,6 +9,7 @@ from django.apps import apps
 
 from events.models import Event, Source
 from thaw_site.models import CITING_KINDS, CitingPage, Publication, PublishedLink
+from thaw_site.public import citing
 from thaw_site.services import publish, rebuild_citing_pages, submit_for_review, withdraw
 
 pytestmark = pytest.mark.django_db
@@ -76,15 +77,30 @@ def test_withdrawing_a_page_takes_it_out_of_every_source_it_cited(era, reviewer)
 
 
 def test_pages_are_listed_periods_first_then_events_then_people_each_in_date_order(era):
-    rows = list(CitingPage.objects.filter(source_slug=WIKIPEDIA).select_related("publication"))
-    kinds = [row.publication.kind for row in rows]
+    rows = list(citing(Publication(kind="source", slug=WIKIPEDIA)))
+    kinds = [row.kind for row in rows]
     assert kinds == sorted(kinds, key=CITING_KINDS.index)
-    events = [row for row in rows if row.publication.kind == "event"]
-    assert [row.sort_start for row in events] == sorted(row.sort_start for row in events)
+    events = [row.slug for row in rows if row.kind == "event"]
+    in_date_order = Publication.objects.live().filter(kind="event", slug__in=events).in_order()
+    assert len(events) > 10 and events == list(in_date_order.values_list("slug", flat=True))
+
+
+def test_each_entry_shows_its_page_as_the_page_was_published(era):
+    for row in CitingPage.objects.select_related("publication"):
+        page = row.publication
+        assert page.is_live
+        assert (row.kind, row.slug, row.title, row.sort_start, row.sort_end) == (
+            page.kind,
+            page.slug,
+            page.title,
+            page.sort_start,
+            page.sort_end,
+        )
+        assert row.get_absolute_url() == page.get_absolute_url()
 
 
 def test_a_source_itself_is_never_listed_as_citing(era):
-    assert not CitingPage.objects.filter(publication__kind__in=["source", "topic"]).exists()
+    assert set(CitingPage.objects.values_list("kind", flat=True)) == set(CITING_KINDS)
     assert Source.objects.filter(key=WIKIPEDIA).exists()
 
 

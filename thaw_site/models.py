@@ -161,7 +161,8 @@ class CitingPage(models.Model):
 
     Written when the page goes live and deleted when it stops being live (thaw_site.services), so a source page
     reads its entries a page at a time in order from one index, instead of finding, de-duplicating and sorting
-    every page that cites it (thousands for the most cited source) on each request. Derived from publications
+    every page that cites it (thousands for the most cited source) on each request. It copies what the list
+    shows of the page (a publication never changes), so that read needs no join. Derived from publications
     alone: not backed up, rebuilt by `restore` and by the migration that made it.
     """
 
@@ -170,7 +171,9 @@ class CitingPage(models.Model):
     kind_order = models.PositiveSmallIntegerField(help_text="Periods first, then events, then people.")
     sort_start = models.DateField(null=True, blank=True)
     sort_end = models.DateField(null=True, blank=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
     slug = models.CharField(max_length=100)
+    title = models.CharField(max_length=500)
     locators = models.JSONField(default=list, blank=True, help_text="The locator of each citation, in order.")
 
     class Meta:
@@ -182,6 +185,9 @@ class CitingPage(models.Model):
 
     def __str__(self):
         return f"{self.slug} cites {self.source_slug}"
+
+    def get_absolute_url(self):
+        return item_url(get_script_prefix(), self.kind, self.slug)
 
     @classmethod
     def entries_for(cls, publications):
@@ -201,7 +207,9 @@ class CitingPage(models.Model):
                     kind_order=CITING_KINDS.index(publication.kind),
                     sort_start=publication.sort_start,
                     sort_end=publication.sort_end,
+                    kind=publication.kind,
                     slug=publication.slug,
+                    title=publication.title,
                     locators=found,
                 )
                 for source_slug, found in locators.items()

@@ -114,11 +114,7 @@ def events_linking_to(publication, relation):
 def citing(source):
     """The live periods, events and people that cite this source, each once with its locators (CitingPage rows):
     periods first, then events, then people, each in date order."""
-    return (
-        CitingPage.objects.filter(source_slug=source.slug)
-        .select_related("publication")
-        .only("locators", "publication__kind", "publication__slug", "publication__title")
-    )
+    return CitingPage.objects.filter(source_slug=source.slug).only("kind", "slug", "title", "locators")
 
 
 def live_topics_with_counts():

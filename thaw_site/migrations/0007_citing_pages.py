@@ -11,7 +11,7 @@ def fill(apps, schema_editor):
     CitingPage = apps.get_model("thaw_site", "CitingPage")
     entries = []
     live = Publication.objects.filter(is_live=True, kind__in=CITING_KINDS).only(
-        "kind", "slug", "sort_start", "sort_end", "data"
+        "kind", "slug", "title", "sort_start", "sort_end", "data"
     )
     for publication in live.order_by().iterator(chunk_size=500):
         locators = {}
@@ -25,7 +25,9 @@ def fill(apps, schema_editor):
                 kind_order=CITING_KINDS.index(publication.kind),
                 sort_start=publication.sort_start,
                 sort_end=publication.sort_end,
+                kind=publication.kind,
                 slug=publication.slug,
+                title=publication.title,
                 locators=found,
             )
             for source_slug, found in locators.items()
@@ -47,7 +49,21 @@ class Migration(migrations.Migration):
                 ("kind_order", models.PositiveSmallIntegerField(help_text="Periods first, then events, then people.")),
                 ("sort_start", models.DateField(blank=True, null=True)),
                 ("sort_end", models.DateField(blank=True, null=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("period", "Period"),
+                            ("topic", "Topic"),
+                            ("source", "Source"),
+                            ("event", "Event"),
+                            ("figure", "Figure"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
                 ("slug", models.CharField(max_length=100)),
+                ("title", models.CharField(max_length=500)),
                 (
                     "locators",
                     models.JSONField(blank=True, default=list, help_text="The locator of each citation, in order."),
