@@ -1,6 +1,7 @@
 """Lint rules with teeth: the code and templates are read, not run.
 
-- `|safe` and `mark_safe` only on the markup renderer's output;
+- `|safe` and `mark_safe` (or Jinja2's `Markup`) only on the markup renderer's output, autoescape never off, in
+  the Django templates (templates/, the admin's) and the Jinja2 ones (jinja2/, the public site's);
 - no `QuerySet.update()`, `bulk_update()`, `bulk_create()` or raw SQL on models with history (they write none),
   except in a function that records the revisions itself;
 - no request data expanded into `filter()`/`exclude()`/`get()`/`Q()` or fed to `order_by()`.
@@ -21,9 +22,8 @@ CODE = sorted(
     for path in (PROJECT / app).rglob("*.py")
     if "migrations" not in path.parts
 )
-TEMPLATES = sorted(
-    path for root in (PROJECT / "templates", *(PROJECT.glob("*/templates"))) for path in root.rglob("*.html")
-)
+TEMPLATE_ROOTS = (PROJECT / "templates", PROJECT / "jinja2", *PROJECT.glob("*/templates"), *PROJECT.glob("*/jinja2"))
+TEMPLATES = sorted(path for root in TEMPLATE_ROOTS if root.is_dir() for path in root.rglob("*.html"))
 
 # HTML that came out of thaw_site.markup (CitedItem.rendered, frozen into publications as data.rendered).
 RENDERER_OUTPUT = re.compile(r"^(?:\w+\.)*rendered(?:\.\w+)+$")
@@ -34,7 +34,7 @@ RAW_SQL_ALLOWED = {
 MARK_SAFE_ALLOWED = {
     "thaw_site/markup.py",
     "thaw_site/search.py",  # snippets escaped whole before <mark> is put back
-    "thaw_site/templatetags/public_site.py",  # JSON-LD escaped as json_script does
+    "thaw_site/templatetags/public_site.py",  # JSON-LD escaped as json_script does; Jinja2's output, escaped
 }
 QUERY_CALLS = {"filter", "exclude", "get", "Q", "order_by", "get_or_create", "update_or_create"}
 REQUEST_NAMES = {"request", "GET", "POST", "query_params", "data"}
@@ -73,7 +73,8 @@ def calls(path):
 
 
 def test_the_lint_reads_the_code_and_templates():
-    assert len(CODE) > 20 and len(TEMPLATES) > 10
+    assert len(CODE) > 20 and len(TEMPLATES) > 30
+    assert {"templates", "jinja2"} <= {path.relative_to(PROJECT).parts[0] for path in TEMPLATES}
     assert {"Event", "Figure", "Source", "Topic", "Period", "Office"} <= tracked_model_names()
 
 
@@ -84,8 +85,12 @@ def test_safe_filter_only_marks_renderer_output():
         for expression in re.findall(r"\{\{\s*([^}]*?)\s*\|\s*safe\b", text):
             if not RENDERER_OUTPUT.match(expression.strip()):
                 offenders.append(f"{relative(path)}: {expression}")
-        if re.search(r"\{%\s*autoescape\s+off", text) or "|safeseq" in text:
+        for expression in re.findall(r"\{%-?\s*(?:set|with|if|for)\b([^%]*?\|\s*safe\b[^%]*)%\}", text):
+            offenders.append(f"{relative(path)}: |safe in {{% {expression.strip()} %}}")
+        if re.search(r"\{%-?\s*autoescape\s+(?:off|false)\b", text, re.IGNORECASE) or "|safeseq" in text:
             offenders.append(f"{relative(path)}: autoescape off / safeseq")
+        if re.search(r"\bMarkup\s*\(|\|\s*mark_safe\b", text):
+            offenders.append(f"{relative(path)}: Markup")
     assert offenders == []
 
 
@@ -94,7 +99,16 @@ def test_mark_safe_only_in_the_renderer():
         relative(path)
         for path in CODE
         for _, name in calls(path)
-        if name in {"mark_safe", "SafeString"} and relative(path) not in MARK_SAFE_ALLOWED
+        if name in {"mark_safe", "SafeString", "Markup"} and relative(path) not in MARK_SAFE_ALLOWED
+    ]
+    assert offenders == []
+
+
+def test_jinja2_autoescape_is_never_turned_off():
+    offenders = [
+        relative(path)
+        for path in CODE
+        if re.search(r"autoescape\s*[=:]\s*False|\"autoescape\"\s*:\s*False", path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
 
@@ -147,6 +161,9 @@ def test_no_request_data_reaches_query_arguments():
         ("Q(**request.GET.dict())\n", test_no_request_data_reaches_query_arguments),
         ("qs.order_by(request.GET['o'])\n", test_no_request_data_reaches_query_arguments),
         ("mark_safe(value)\n", test_mark_safe_only_in_the_renderer),
+        ("markupsafe.Markup(value)\n", test_mark_safe_only_in_the_renderer),
+        ("Environment(autoescape=False)\n", test_jinja2_autoescape_is_never_turned_off),
+        ('OPTIONS = {"autoescape": False}\n', test_jinja2_autoescape_is_never_turned_off),
     ],
 )
 def test_each_rule_catches_what_it_forbids(tmp_path, monkeypatch, source, rule):
@@ -176,3 +193,30 @@ def test_a_bulk_write_is_allowed_only_in_a_function_that_records_its_revisions(t
     with pytest.raises(AssertionError) as caught:
         test_no_history_less_bulk_writes_on_tracked_models()
     assert "planted.py:7 Office" in str(caught.value) and "planted.py:2" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "caught"),
+    [
+        ("{% autoescape false %}{{ item.title }}{% endautoescape %}", "autoescape off"),
+        ("{% autoescape off %}{{ item.title }}{% endautoescape %}", "autoescape off"),
+        ("{% set title = item.title|safe %}{{ title }}", "|safe in"),
+        ("{{ Markup(item.title) }}", "Markup"),
+        ("{{ item.summary | safe }}", "item.summary"),
+    ],
+)
+def test_the_template_rules_catch_jinja2_escapes(tmp_path, monkeypatch, text, caught):
+    template = tmp_path / "bad.html"
+    template.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(sys.modules[__name__], "TEMPLATES", [template])
+    monkeypatch.setattr(sys.modules[__name__], "relative", lambda path: path.name)
+    with pytest.raises(AssertionError, match=re.escape(caught)):
+        test_safe_filter_only_marks_renderer_output()
+
+
+def test_the_public_templates_are_autoescaped():
+    from django.template import engines
+
+    assert engines["jinja2"].env.autoescape is True
+    html = engines["jinja2"].from_string("{{ title }}").render({"title": "<script>"})
+    assert html == "&lt;script&gt;"

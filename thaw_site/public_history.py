@@ -7,10 +7,10 @@ the item's own template, so it looks exactly as it did (links resolve to what is
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.urls import path
+from django.urls import path, reverse
 from django.views.generic import ListView
 
-from .models import Publication
+from .models import URL_NAMES, Publication
 
 PUBLICATIONS_PER_PAGE = 50
 
@@ -57,3 +57,13 @@ def history_urls(prefix, name, detail_view):
         path(f"{prefix}/<slug:slug>/history/", ItemHistory.as_view(kind=detail_view.kind), name=f"{name}_history"),
         path(f"{prefix}/<slug:slug>/history/<int:pk>/", version.as_view(), name=f"{name}_version"),
     ]
+
+
+def history_url(publication):
+    """The address of a publication's item's history: the templates' |history_url."""
+    return reverse(f"{URL_NAMES[publication.kind]}_history", args=[publication.slug])
+
+
+def version_url(publication, slug):
+    """A publication's permanent address, under the item's current slug: the templates' version_url()."""
+    return reverse(f"{URL_NAMES[publication.kind]}_version", args=[slug, publication.pk])

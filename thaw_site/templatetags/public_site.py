@@ -2,6 +2,7 @@ import json
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
+from django.template import engines
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -11,10 +12,17 @@ register = template.Library()
 SCRIPT_SAFE = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
-@register.simple_tag
 def json_ld(data):
     """A schema.org description in <script type="application/ld+json">, escaped like json_script."""
     if not data:
         return ""
     text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(SCRIPT_SAFE)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def public_include(context, template_name, **values):
+    """{% include %} of a public (Jinja2, autoescaped) template from an admin one, so both share one copy."""
+    template = engines["jinja2"].get_template(template_name)
+    html = template.render({**context.flatten(), **values}, request=context.get("request"))
+    return mark_safe(html)  # noqa: S308 - Jinja2 escaped it (autoescape is on)

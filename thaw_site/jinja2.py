@@ -1,0 +1,74 @@
+"""The Jinja2 environment of the public site's templates (jinja2/ at the project root).
+
+Autoescape stays on: Django's Jinja2 backend turns it on by default and nothing here turns it off. The only
+HTML that reaches a page unescaped is what comes marked safe from Python (the markup renderer's output via
+`|safe`, search snippets, json_ld), as with the Django template language.
+
+The globals and filters are the tags and filters the templates used under the Django template language; the
+project's own come from its template tag libraries, so both engines share one implementation.
+"""
+
+import itertools
+import operator
+from types import SimpleNamespace
+
+from django.template import defaultfilters
+from django.template.defaulttags import querystring as django_querystring
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.timezone import template_localtime
+from jinja2 import ChainableUndefined, Environment, pass_context
+
+from events.templatetags.citations import percent
+from thaw_site.public_history import history_url, version_url
+from thaw_site.templatetags.public_site import json_ld
+from thaw_site.templatetags.thaw import edtf, is_web_url
+
+
+def url(name, *args):
+    """{% url 'events:sources' %} as url('events:sources'), with positional arguments."""
+    return reverse(name, args=args)
+
+
+@pass_context
+def querystring(context, query_dict=None, **kwargs):
+    """Django's {% querystring %}: the request's query string with these parameters set, or removed by None."""
+    return django_querystring(SimpleNamespace(request=context["request"]), query_dict, **kwargs)
+
+
+def date(value, arg=None):
+    """Django's |date, in the current time zone as the Django template language shows datetimes."""
+    return defaultfilters.date(template_localtime(value), arg)
+
+
+def regroup(items, attribute):
+    """{% regroup %}: (grouper, list) for each run of consecutive items with the same (dotted) attribute."""
+    key = operator.attrgetter(attribute)
+    return [SimpleNamespace(grouper=grouper, list=list(group)) for grouper, group in itertools.groupby(items, key)]
+
+
+def environment(**options):
+    # Missing variables and attributes print as nothing, as in the Django template language (the backend's
+    # default, DebugUndefined when DEBUG, would print them as "{{ name }}"). A template's final newline is
+    # kept, as the Django template language keeps it, so includes lay out the same.
+    options["undefined"] = ChainableUndefined
+    options.setdefault("keep_trailing_newline", True)
+    # Autoescape on, whatever OPTIONS say (the backend's default, made certain here).
+    options.pop("autoescape", None)
+    env = Environment(autoescape=True, **options)
+    env.globals.update(
+        {"static": static, "url": url, "querystring": querystring, "json_ld": json_ld, "version_url": version_url}
+    )
+    env.filters.update(
+        {
+            "date": date,
+            "edtf": edtf,
+            "history_url": history_url,
+            "is_web_url": is_web_url,
+            "percent": percent,
+            "pluralize": defaultfilters.pluralize,
+            "regroup": regroup,
+            "urlencode": defaultfilters.urlencode,
+        }
+    )
+    return env
