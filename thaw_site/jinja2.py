@@ -1,4 +1,4 @@
-"""The Jinja2 environment of the public site's templates (jinja2/ at the project root).
+"""The Jinja2 environment of the public site's templates (templates/jinja2/).
 
 Autoescape stays on: Django's Jinja2 backend turns it on by default and nothing here turns it off. The only
 HTML that reaches a page unescaped is what comes marked safe from Python (the markup renderer's output via

@@ -85,14 +85,15 @@ ROOT_URLCONF = "thaw_site.urls"
 WSGI_APPLICATION = "thaw_site.wsgi.application"
 
 TEMPLATES = [
-    # The public site's templates, in Jinja2 (jinja2/, autoescaped): first, so a public page is found at once.
+    # The public site's templates, in Jinja2 (templates/jinja2/, autoescaped): first, so a public page is found
+    # at once.
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [BASE_DIR / "jinja2"],
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
         "APP_DIRS": False,
         "OPTIONS": {"environment": "thaw_site.jinja2.environment"},
     },
-    # The admin's templates, and Django's own, in the Django template language (templates/).
+    # The admin's templates, and Django's own, in the Django template language (templates/ but its jinja2/).
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
