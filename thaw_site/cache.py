@@ -16,6 +16,9 @@ and only plain 200 answers that set no cookie. Cached or not, anonymous pages
 carry an ETag and a short public Cache-Control (a CDN may keep them
 `s-maxage` seconds; the browser `max-age`), and answer If-None-Match with 304.
 Signed-in users get `private, no-cache`, and their pages are never stored.
+
+Figures that sum up the whole archive (events per topic, the main period's key figures) are kept the same way,
+under the generation, by `once_per_generation`: a page shows them without counting thousands of links.
 """
 
 from django.conf import settings
@@ -44,6 +47,13 @@ def _bump():
         cache.incr(GENERATION_KEY)
     except ValueError:  # not set yet, or evicted
         cache.set(GENERATION_KEY, 2, timeout=None)
+
+
+def once_per_generation(name, compute):
+    """`compute()`, worked out once per publication generation and kept in the cache: for figures derived from
+    every live publication (how many events each topic holds), which only publishing or withdrawing can change.
+    Pages read them whether or not whole pages are cached (THAW_CACHE_PAGES), and signed-in users too."""
+    return cache.get_or_set(f"thaw:derived:{generation()}:{name}", compute, timeout=settings.THAW_PAGE_CACHE_SECONDS)
 
 
 def page_key(request):

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.urls import get_script_prefix
 from django.views.generic import DetailView, ListView
 
+from .cache import once_per_generation
 from .machine import structured_data
 from .models import CitingPage, Kind, Publication, PublishedLink, item_url
 
@@ -117,15 +118,20 @@ def citing(source):
     return CitingPage.objects.filter(source_slug=source.slug).only("kind", "slug", "title", "locators")
 
 
-def live_topics_with_counts():
-    """Live topics, each with `event_count`: how many live events it holds."""
-    counts = dict(
+def events_per_topic():
+    """{topic slug: how many live events it holds}, counted over every live event's topic links."""
+    return dict(
         PublishedLink.objects.filter(
             relation="topic", target_kind=Kind.TOPIC, publication__is_live=True, publication__kind=Kind.EVENT
         )
         .values_list("target_slug")
         .annotate(events=Count("id"))
     )
+
+
+def live_topics_with_counts():
+    """Live topics, each with `event_count`: how many live events it holds."""
+    counts = once_per_generation("events-per-topic", events_per_topic)
     topics = list(Publication.objects.live().of_kind(Kind.TOPIC).defer("search_text", "data").order_by("title"))
     for topic in topics:
         topic.event_count = counts.get(topic.slug, 0)

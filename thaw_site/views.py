@@ -9,6 +9,7 @@ from django.db.models import Count, Max, Min
 from django.http import Http404
 from django.shortcuts import render
 
+from .cache import once_per_generation
 from .models import Kind, Publication, PublishedLink
 from .public import events_linking_to, live_events, live_topics_with_counts
 from .search import MIN_QUERY_LENGTH, search, snippet_html
@@ -21,22 +22,27 @@ EVENTS_PER_PAGE = 60
 RESULTS_PER_PAGE = 20
 
 
+def most_frequent_participants(events):
+    """The slugs of the people most often named in these events, most often first (ten for each key figure)."""
+    counts = (
+        PublishedLink.objects.filter(relation="participant", publication__in=events.values("pk"))
+        .values("target_slug")
+        .annotate(events=Count("id"))
+        .order_by("-events", "target_slug")
+    )
+    return [row["target_slug"] for row in counts[: KEY_FIGURES * 10]]
+
+
 def home(request):
     periods = Publication.objects.live().of_kind(Kind.PERIOD).defer("search_text").in_order()
     period = next((p for p in periods if p.slug == settings.THAW_MAIN_PERIOD), None)
     if period is None:
         raise Http404("The main period is not published yet.")
     period_events = events_linking_to(period, "period")
-    event_count = period_events.count()
+    event_count = once_per_generation(f"events-in:{period.slug}", period_events.count)
     events = list(period_events[:HOME_EVENTS])
-    counts = (
-        PublishedLink.objects.filter(relation="participant", publication__in=period_events.values("pk"))
-        .values("target_slug")
-        .annotate(events=Count("id"))
-        .order_by("-events", "target_slug")
-    )
+    ranked = once_per_generation(f"participants-of:{period.slug}", lambda: most_frequent_participants(period_events))
     # The key figures are the live ones among the most frequent participants (a few may be unpublished).
-    ranked = [row["target_slug"] for row in counts[: KEY_FIGURES * 10]]
     figures = Publication.objects.live().of_kind(Kind.FIGURE).filter(slug__in=ranked).defer("search_text", "data")
     by_slug = {figure.slug: figure for figure in figures.order_by()}
     key_figures = [by_slug[slug] for slug in ranked if slug in by_slug][:KEY_FIGURES]
