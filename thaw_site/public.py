@@ -119,10 +119,15 @@ def citing(source):
 
 
 def events_per_topic():
-    """{topic slug: how many live events it holds}, counted over every live event's topic links."""
+    """{live topic slug: how many live events it holds}, counted over every live event's topic links. Live
+    topics only: what is kept in the cache must not name an unpublished item."""
     return dict(
         PublishedLink.objects.filter(
-            relation="topic", target_kind=Kind.TOPIC, publication__is_live=True, publication__kind=Kind.EVENT
+            relation="topic",
+            target_kind=Kind.TOPIC,
+            target_slug__in=Publication.objects.live().of_kind(Kind.TOPIC).values("slug"),
+            publication__is_live=True,
+            publication__kind=Kind.EVENT,
         )
         .values_list("target_slug")
         .annotate(events=Count("id"))

@@ -22,15 +22,18 @@ EVENTS_PER_PAGE = 60
 RESULTS_PER_PAGE = 20
 
 
-def most_frequent_participants(events):
-    """The slugs of the people most often named in these events, most often first (ten for each key figure)."""
+def key_figures_of(events):
+    """The slugs of the live people most often named in these events, most often first. Only live ones: what
+    is kept in the cache must not name an unpublished item."""
     counts = (
         PublishedLink.objects.filter(relation="participant", publication__in=events.values("pk"))
         .values("target_slug")
         .annotate(events=Count("id"))
         .order_by("-events", "target_slug")
     )
-    return [row["target_slug"] for row in counts[: KEY_FIGURES * 10]]
+    ranked = [row["target_slug"] for row in counts[: KEY_FIGURES * 10]]  # a few of the most named may not be live
+    live = set(Publication.objects.live().of_kind(Kind.FIGURE).filter(slug__in=ranked).values_list("slug", flat=True))
+    return [slug for slug in ranked if slug in live][:KEY_FIGURES]
 
 
 def home(request):
@@ -41,11 +44,10 @@ def home(request):
     period_events = events_linking_to(period, "period")
     event_count = once_per_generation(f"events-in:{period.slug}", period_events.count)
     events = list(period_events[:HOME_EVENTS])
-    ranked = once_per_generation(f"participants-of:{period.slug}", lambda: most_frequent_participants(period_events))
-    # The key figures are the live ones among the most frequent participants (a few may be unpublished).
+    ranked = once_per_generation(f"key-figures-of:{period.slug}", lambda: key_figures_of(period_events))
     figures = Publication.objects.live().of_kind(Kind.FIGURE).filter(slug__in=ranked).defer("search_text", "data")
     by_slug = {figure.slug: figure for figure in figures.order_by()}
-    key_figures = [by_slug[slug] for slug in ranked if slug in by_slug][:KEY_FIGURES]
+    key_figures = [by_slug[slug] for slug in ranked if slug in by_slug]
     recent = Publication.objects.live().defer("search_text", "data").order_by("-published_at", "-id")[:RECENT_CHANGES]
     return render(
         request,
