@@ -22,8 +22,9 @@ CODE = sorted(
     for path in (PROJECT / app).rglob("*.py")
     if "migrations" not in path.parts
 )
-TEMPLATE_ROOTS = (PROJECT / "templates", *PROJECT.glob("*/templates"), *PROJECT.glob("*/jinja2"))
-TEMPLATES = sorted({path for root in TEMPLATE_ROOTS if root.is_dir() for path in root.rglob("*.html")})
+TEMPLATES = sorted(  # the Jinja2 ones are in templates/jinja2/
+    path for root in (PROJECT / "templates", *(PROJECT.glob("*/templates"))) for path in root.rglob("*.html")
+)
 
 # HTML that came out of thaw_site.markup (CitedItem.rendered, frozen into publications as data.rendered).
 RENDERER_OUTPUT = re.compile(r"^(?:\w+\.)*rendered(?:\.\w+)+$")
