@@ -12,10 +12,14 @@ from tests.conftest import ERA_FILE
 pytestmark = pytest.mark.django_db
 
 
-def analyzed(**options):
+def statistics_queries(**options):
     with CaptureQueriesContext(connection) as queries:
         call_command("import_era", str(ERA_FILE), stdout=io.StringIO(), **options)
-    return any(query["sql"] == "ANALYZE" for query in queries)
+    return [query["sql"] for query in queries if "ANALYZE" in query["sql"]]
+
+
+def analyzed(**options):
+    return statistics_queries(**options) == ["ANALYZE"]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="planner statistics are PostgreSQL's")
@@ -29,3 +33,10 @@ def test_an_import_of_many_items_analyzes_the_tables(monkeypatch):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="planner statistics are PostgreSQL's")
 def test_a_small_import_leaves_the_statistics_to_autovacuum():
     assert not analyzed()  # the shipped file has fewer items than ANALYZE_AFTER
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="VACUUM is PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_an_import_outside_a_transaction_also_vacuums_so_counts_read_the_indexes_alone(monkeypatch):
+    monkeypatch.setattr("thaw_site.management.commands.import_era.ANALYZE_AFTER", 50)
+    assert statistics_queries() == ["VACUUM (ANALYZE)"]
