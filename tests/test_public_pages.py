@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.test.utils import override_script_prefix
 from django.urls import reverse
 
 from events.models import Event, Period, Source, Topic
@@ -132,3 +133,13 @@ def test_unknown_pages_get_the_sites_404_which_names_no_canonical_or_shareable_u
 def test_every_public_url_name_resolves(era):
     assert reverse("events:sources") == "/sources/"
     assert reverse("people:figures") == "/people/"
+
+
+def test_links_follow_the_script_prefix_the_site_is_served_under(client, era):
+    with override_script_prefix("/thaw/"):  # as Django's WSGI handler sets it from SCRIPT_NAME
+        mounted = client.get("/events/secret-speech/", SCRIPT_NAME="/thaw").content.decode()
+    assert 'href="/thaw/sources/wikipedia-ussr-1953-1964/"' in mounted  # an item link
+    assert 'href="/thaw/timeline/"' in mounted  # a link of the site's header
+    at_the_root = page(client, "/events/secret-speech/")  # the remembered URLs are kept per prefix
+    assert 'href="/sources/wikipedia-ussr-1953-1964/"' in at_the_root and 'href="/timeline/"' in at_the_root
+    assert 'href="/thaw/sources/' not in at_the_root and 'href="/thaw/timeline/"' not in at_the_root

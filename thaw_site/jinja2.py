@@ -15,19 +15,14 @@ from types import SimpleNamespace
 from django.template import defaultfilters
 from django.template.defaulttags import querystring as django_querystring
 from django.templatetags.static import static
-from django.urls import reverse
 from django.utils.timezone import template_localtime
 from jinja2 import ChainableUndefined, Environment, pass_context
 
 from events.templatetags.citations import percent
+from thaw_site.models import cached_reverse
 from thaw_site.public_history import history_url, version_url
 from thaw_site.templatetags.public_site import json_ld
 from thaw_site.templatetags.thaw import edtf, is_web_url
-
-
-def url(name, *args):
-    """{% url 'events:sources' %} as url('events:sources'), with positional arguments."""
-    return reverse(name, args=args)
 
 
 @pass_context
@@ -57,7 +52,13 @@ def environment(**options):
     options.pop("autoescape", None)
     env = Environment(autoescape=True, **options)
     env.globals.update(
-        {"static": static, "url": url, "querystring": querystring, "json_ld": json_ld, "version_url": version_url}
+        {
+            "static": static,
+            "url": cached_reverse,
+            "querystring": querystring,
+            "json_ld": json_ld,
+            "version_url": version_url,
+        }
     )
     env.filters.update(
         {

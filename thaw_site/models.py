@@ -54,10 +54,18 @@ def list_data(kind, data):
 
 
 @lru_cache(maxsize=20_000)
-def item_url(script_prefix, kind, slug):
-    """An item page's URL. Pages list dozens of items and reverse() is their largest cost after the queries;
-    the script prefix is part of the key because reverse() reads it."""
-    return reverse(URL_NAMES[kind], args=[slug])
+def _reverse(script_prefix, name, args):
+    return reverse(name, args=args)
+
+
+def cached_reverse(name, *args):
+    """reverse(name, args=args), remembered: pages link dozens of items and reverse() was their largest cost
+    after the queries. The script prefix is part of the key because reverse() reads it."""
+    return _reverse(get_script_prefix(), name, args)
+
+
+def item_url(kind, slug):
+    return cached_reverse(URL_NAMES[kind], slug)
 
 
 class PublicationQuerySet(models.QuerySet):
@@ -131,7 +139,7 @@ class Publication(models.Model):
         return f"{self.get_kind_display()} {self.slug} published {self.published_at:%Y-%m-%d %H:%M}"
 
     def get_absolute_url(self):
-        return item_url(get_script_prefix(), self.kind, self.slug)
+        return item_url(self.kind, self.slug)
 
 
 class PublishedLink(models.Model):
@@ -187,7 +195,7 @@ class CitingPage(models.Model):
         return f"{self.slug} cites {self.source_slug}"
 
     def get_absolute_url(self):
-        return item_url(get_script_prefix(), self.kind, self.slug)
+        return item_url(self.kind, self.slug)
 
     @classmethod
     def entries_for(cls, publications):

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 from django.http import Http404
-from django.urls import get_script_prefix
 from django.views.generic import DetailView, ListView
 
 from .cache import once_per_generation
@@ -30,7 +29,7 @@ class Entry:
     FIELDS = ("kind", "slug", "title", "summary", "sort_start", "sort_end", "list_data")
 
     def get_absolute_url(self):
-        return item_url(get_script_prefix(), self.kind, self.slug)
+        return item_url(self.kind, self.slug)
 
 
 @dataclass(frozen=True)
