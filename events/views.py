@@ -7,10 +7,9 @@ from thaw_site.paging import page_or_404
 from thaw_site.public import (
     LiveDetailView,
     LiveListView,
-    as_linked,
+    as_events,
     citing,
     events_linking_to,
-    links_here,
     live_topics_with_counts,
 )
 from thaw_site.timeline import build_chart, event_entries
@@ -28,11 +27,9 @@ class EventDetail(LiveDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         outgoing = [linked.target for linked in context["links"].get("related", [])]
-        incoming = links_here(self.object, "related", Kind.EVENT).exclude(
-            publication__slug__in=[event.slug for event in outgoing]
-        )
+        incoming = events_linking_to(self.object, "related").exclude(slug__in=[event.slug for event in outgoing])
         context["related_events"] = sorted(
-            [*outgoing, *(linked.target for linked in as_linked(incoming[:RELATED_FROM_OTHERS]))],
+            [*outgoing, *as_events(incoming[:RELATED_FROM_OTHERS])],
             key=lambda p: (p.sort_start, p.sort_end, p.slug),
         )
         return context
@@ -47,7 +44,7 @@ class EventsLinkingHere(LiveDetailView):
         context = super().get_context_data(**kwargs)
         page = page_or_404(self.request, events_linking_to(self.object, self.relation), EVENTS_PER_PAGE)
         context["page_obj"] = page
-        context["events"] = events = list(page.object_list)
+        context["events"] = events = as_events(page.object_list)
         context["chart"] = build_chart(event_entries(events)) if events else None
         return context
 

@@ -2,7 +2,7 @@
 
 from thaw_site.models import Kind
 from thaw_site.paging import page_or_404
-from thaw_site.public import LiveDetailView, LiveListView, as_linked, links_here
+from thaw_site.public import LiveDetailView, LiveListView, as_linked, events_linking_to
 from thaw_site.timeline import build_chart, office_entries
 
 FIGURES_PER_PAGE = 60
@@ -23,7 +23,7 @@ class FigureDetail(LiveDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        page = page_or_404(self.request, links_here(self.object, "participant", Kind.EVENT), EVENTS_PER_PAGE)
+        page = page_or_404(self.request, events_linking_to(self.object, "participant"), EVENTS_PER_PAGE)
         context["page_obj"] = page
         context["participations"] = as_linked(page.object_list)
         offices = office_entries(self.object.data.get("offices", []), died=self.object.data.get("died", ""))

@@ -1,4 +1,4 @@
-"""On PostgreSQL at 10,000 events, the public pages' timeline, link and search queries use their indexes."""
+"""On PostgreSQL at 10,000 events, the public pages' timeline, link, list and search queries use their indexes."""
 
 import datetime
 import uuid
@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from thaw_site.models import CitingPage, Kind, Publication, PublishedLink
-from thaw_site.public import citing, live_targets
+from thaw_site.models import CitingPage, Kind, LiveEventLink, Publication, PublishedLink
+from thaw_site.public import citing, events_linking_to, live_targets
 from thaw_site.search import search, store_search_vectors
 
 pytestmark = [
@@ -48,6 +48,22 @@ def ten_thousand_events():
         ),
         batch_size=2000,
     )
+    LiveEventLink.objects.bulk_create(
+        (
+            LiveEventLink(
+                publication=event,
+                relation="topic",
+                target_kind=Kind.TOPIC,
+                target_slug=f"topic-{n % 20}",
+                position=0,
+                slug=event.slug,
+                sort_start=event.sort_start,
+                sort_end=event.sort_end,
+            )
+            for n, event in enumerate(Publication.objects.of_kind(Kind.EVENT))
+        ),
+        batch_size=2000,
+    )
     CitingPage.objects.bulk_create(
         (
             CitingPage(
@@ -75,6 +91,12 @@ def test_events_linking_to_an_item_are_found_through_the_link_index(ten_thousand
     rows = PublishedLink.objects.filter(relation="topic", target_kind=Kind.TOPIC, target_slug="topic-3")
     plan = rows.explain()
     assert "link_target" in plan, plan
+
+
+def test_a_page_of_an_items_events_is_read_in_date_order_from_its_index(ten_thousand_events):
+    topic = Publication(kind=Kind.TOPIC, slug="topic-3")
+    plan = events_linking_to(topic, "topic")[60:120].explain()
+    assert "event_links_in_order" in plan and "Sort" not in plan, plan
 
 
 def test_an_item_page_finds_its_live_publication_by_index(ten_thousand_events):

@@ -10,7 +10,7 @@ from django.apps import apps
 from events.models import Event, Source
 from thaw_site.models import CITING_KINDS, CitingPage, Publication, PublishedLink
 from thaw_site.public import citing
-from thaw_site.services import publish, rebuild_citing_pages, submit_for_review, withdraw
+from thaw_site.services import publish, rebuild_live_rows, submit_for_review, withdraw
 
 pytestmark = pytest.mark.django_db
 
@@ -107,7 +107,7 @@ def test_a_source_itself_is_never_listed_as_citing(era):
 def test_rebuilding_gives_the_same_entries(era):
     before = kept()
     CitingPage.objects.all().delete()
-    rebuild_citing_pages()
+    rebuild_live_rows()
     assert kept() == before
 
 

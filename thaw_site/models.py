@@ -160,6 +160,72 @@ class PublishedLink(models.Model):
         return f"{self.publication.slug} {self.relation} {self.target_kind} {self.target_slug}"
 
 
+# The links of a live event that the pages of their targets list it by (a period's or topic's events, a person's
+# events, an event's "related" from others), kept as LiveEventLink rows.
+LISTED_EVENT_LINKS = ["period", "topic", "participant", "related"]
+
+
+class LiveEventLink(models.Model):
+    """A link from a live event to the item it names (its period, a topic, a participant, a related event), with
+    what a list of that item's events shows of the event.
+
+    Written when the event goes live and deleted when it stops being live (thaw_site.services), so the events of a
+    period, topic or person are one index range in date order, a page at a time, instead of a join that sorts all
+    of them (the main period's 7,000 events at 10k) on each request. It copies the event's list fields (a
+    publication never changes), so that read needs no join. Derived from publications alone: not backed up, rebuilt
+    by `restore` and by the migration that made it.
+    """
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="+")
+    relation = models.CharField(max_length=20)
+    target_kind = models.CharField(max_length=10, choices=Kind.choices)
+    target_slug = models.CharField(max_length=100)
+    detail = models.CharField(max_length=300, blank=True, help_text="A participant's role.")
+    position = models.PositiveIntegerField(help_text="The link's place among the event's links.")
+    slug = models.CharField(max_length=100)
+    title = models.CharField(max_length=500)
+    summary = models.TextField(blank=True)
+    sort_start = models.DateField(null=True, blank=True)
+    sort_end = models.DateField(null=True, blank=True)
+    list_data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["sort_start", "sort_end", "slug", "position"]  # an item's events, as the index holds them
+        indexes = [
+            models.Index(
+                fields=["target_kind", "target_slug", "relation", "sort_start", "sort_end", "slug", "position"],
+                name="event_links_in_order",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.slug} {self.relation} {self.target_kind} {self.target_slug}"
+
+    @classmethod
+    def entries_for(cls, publications):
+        """The unsaved rows of these live publications: one per listed link of each event among them."""
+        return [
+            cls(
+                publication=publication,
+                relation=relation,
+                target_kind=target_kind,
+                target_slug=target_slug,
+                detail=detail,
+                position=position,
+                slug=publication.slug,
+                title=publication.title,
+                summary=publication.summary,
+                sort_start=publication.sort_start,
+                sort_end=publication.sort_end,
+                list_data=publication.list_data,
+            )
+            for publication in publications
+            if publication.kind == Kind.EVENT
+            for position, (relation, target_kind, target_slug, detail) in enumerate(publication.data.get("links", []))
+            if relation in LISTED_EVENT_LINKS
+        ]
+
+
 # The kinds whose pages a source page lists as citing it, in the order it lists them.
 CITING_KINDS = [Kind.PERIOD, Kind.EVENT, Kind.FIGURE]
 

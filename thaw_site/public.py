@@ -10,7 +10,7 @@ from django.views.generic import DetailView, ListView
 
 from .cache import once_per_generation
 from .machine import structured_data
-from .models import CitingPage, Kind, Publication, PublishedLink, item_url
+from .models import CitingPage, Kind, LiveEventLink, Publication, item_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,35 +80,31 @@ def resolve(publication):
     return grouped, references
 
 
-def links_here(publication, relation, from_kind):
-    """The links from live publications of `from_kind` to this one by `relation`, in order, as (detail, *the
-    linking publication's Entry fields) rows (see `as_linked`)."""
-    return (
-        PublishedLink.objects.filter(
-            relation=relation,
-            target_kind=publication.kind,
-            target_slug=publication.slug,
-            publication__is_live=True,
-            publication__kind=from_kind,
-        )
-        .order_by("publication__sort_start", "publication__sort_end", "publication__slug", "position")
-        .values_list("detail", *(f"publication__{field}" for field in Entry.FIELDS))
-    )
+EVENT_ENTRY_FIELDS = [field for field in Entry.FIELDS if field != "kind"]
+
+
+def events_linking_to(publication, relation):
+    """The links from live events to this publication by `relation` (period, topic, participant, related), in the
+    events' date order, as (detail, *the event's Entry fields but its kind) rows: one index range of LiveEventLink
+    rows (see `as_linked` and `as_events`)."""
+    return LiveEventLink.objects.filter(
+        target_kind=publication.kind, target_slug=publication.slug, relation=relation
+    ).values_list("detail", *EVENT_ENTRY_FIELDS)
 
 
 def as_linked(rows):
-    """Rows of `links_here` as Linked items: the linking publication, with the link's detail."""
-    return [Linked(Entry(*entry), detail) for detail, *entry in rows]
+    """Rows of `events_linking_to` as Linked items: the linking event, with the link's detail (a role)."""
+    return [Linked(Entry(Kind.EVENT, *entry), detail) for detail, *entry in rows]
+
+
+def as_events(rows):
+    """Rows of `events_linking_to` as the events' Entries."""
+    return [Entry(Kind.EVENT, *entry) for _detail, *entry in rows]
 
 
 def live_events():
     """Live events in date order, with the data their list entries show."""
     return Publication.objects.live().of_kind(Kind.EVENT).defer("search_text", "data").in_order()
-
-
-def events_linking_to(publication, relation):
-    """Live events that link to this publication by `relation` (period, topic, participant), in one query."""
-    return live_events().linking_to(relation, publication.kind, publication.slug)
 
 
 def citing(source):
@@ -121,13 +117,12 @@ def events_per_topic():
     """{live topic slug: how many live events it holds}, counted over every live event's topic links. Live
     topics only: what is kept in the cache must not name an unpublished item."""
     return dict(
-        PublishedLink.objects.filter(
-            relation="topic",
+        LiveEventLink.objects.filter(
             target_kind=Kind.TOPIC,
             target_slug__in=Publication.objects.live().of_kind(Kind.TOPIC).values("slug"),
-            publication__is_live=True,
-            publication__kind=Kind.EVENT,
+            relation="topic",
         )
+        .order_by()
         .values_list("target_slug")
         .annotate(events=Count("id"))
     )

@@ -12,6 +12,7 @@ superusers excepted.
 """
 
 from collections import defaultdict
+from itertools import islice
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,7 +23,7 @@ from django.utils import timezone
 from . import workflow
 from .cache import bump_generation
 from .citing import citation_problems
-from .models import CITING_KINDS, CitingPage, Publication, PublishedLink, list_data
+from .models import CITING_KINDS, CitingPage, LiveEventLink, Publication, PublishedLink, list_data
 from .publishing import Status
 from .revisions import one_revision
 from .search import store_search_vectors
@@ -129,22 +130,33 @@ def make_live_many(items, *, by=None, note="", revisions=None):
         ),
         batch_size=2000,
     )
-    CitingPage.objects.bulk_create(CitingPage.entries_for(publications), batch_size=2000)
+    write_live_rows(publications)
     return publications
 
 
+def write_live_rows(publications):
+    """The rows kept for live publications: their entries in sources' "cited by", and events' listed links."""
+    CitingPage.objects.bulk_create(CitingPage.entries_for(publications), batch_size=2000)
+    LiveEventLink.objects.bulk_create(LiveEventLink.entries_for(publications), batch_size=2000)
+
+
 def stop_being_live(publications):
-    """Take these live publications off the site: they stay as history, and leave their sources' "cited by"."""
+    """Take these live publications off the site: they stay as history, and leave their sources' "cited by" and
+    the lists of events their targets show."""
     CitingPage.objects.filter(publication__in=publications).delete()
+    LiveEventLink.objects.filter(publication__in=publications).delete()
     return publications.update(is_live=False)
 
 
-def rebuild_citing_pages():
-    """Every source's "cited by" afresh from the live publications (after a restore, which doesn't back it up)."""
+def rebuild_live_rows():
+    """Every source's "cited by" and every live event's listed links afresh from the live publications (after a
+    restore, which doesn't back them up)."""
     CitingPage.objects.all().delete()
+    LiveEventLink.objects.all().delete()
     live = Publication.objects.live().filter(kind__in=CITING_KINDS).defer("search_text", "search_vector").order_by()
-    entries = CitingPage.entries_for(live.iterator(chunk_size=500))
-    CitingPage.objects.bulk_create(entries, batch_size=2000)
+    publications = live.iterator(chunk_size=500)
+    while chunk := list(islice(publications, 500)):
+        write_live_rows(chunk)
 
 
 def take_down(item):

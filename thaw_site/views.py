@@ -10,8 +10,8 @@ from django.http import Http404
 from django.shortcuts import render
 
 from .cache import once_per_generation
-from .models import Kind, Publication, PublishedLink
-from .public import events_linking_to, live_events, live_topics_with_counts
+from .models import Kind, LiveEventLink, Publication, PublishedLink
+from .public import as_events, events_linking_to, live_events, live_topics_with_counts
 from .search import MIN_QUERY_LENGTH, search, snippet_html
 from .timeline import build_chart, event_entries
 
@@ -23,10 +23,10 @@ RESULTS_PER_PAGE = 20
 
 
 def key_figures_of(events):
-    """The slugs of the live people most often named in these events, most often first. Only live ones: what
-    is kept in the cache must not name an unpublished item."""
+    """The slugs of the live people most often named in these events (rows of `events_linking_to`), most often
+    first. Only live ones: what is kept in the cache must not name an unpublished item."""
     counts = (
-        PublishedLink.objects.filter(relation="participant", publication__in=events.values("pk"))
+        LiveEventLink.objects.filter(relation="participant", publication__in=events.values("publication_id"))
         .values("target_slug")
         .annotate(events=Count("id"))
         .order_by("-events", "target_slug")
@@ -43,7 +43,7 @@ def home(request):
         raise Http404("The main period is not published yet.")
     period_events = events_linking_to(period, "period")
     event_count = once_per_generation(f"events-in:{period.slug}", period_events.count)
-    events = list(period_events[:HOME_EVENTS])
+    events = as_events(period_events[:HOME_EVENTS])
     ranked = once_per_generation(f"key-figures-of:{period.slug}", lambda: key_figures_of(period_events))
     figures = Publication.objects.live().of_kind(Kind.FIGURE).filter(slug__in=ranked).defer("search_text", "data")
     by_slug = {figure.slug: figure for figure in figures.order_by()}

@@ -4,8 +4,15 @@ from django.apps import apps
 
 # Rebuilt by `migrate` (content types, permissions) or worthless after a restore (sessions, login-attempt logs).
 # Groups and log entries point at the first two by natural key, so their ids may differ between databases.
-# Sources' "cited by" entries are derived from the publications: `restore` rebuilds them.
-NOT_BACKED_UP = {"contenttypes", "auth.permission", "sessions", "axes", "thaw_site.citingpage"}
+# Sources' "cited by" entries and events' listed links are derived from the publications: `restore` rebuilds them.
+NOT_BACKED_UP = {
+    "contenttypes",
+    "auth.permission",
+    "sessions",
+    "axes",
+    "thaw_site.citingpage",
+    "thaw_site.liveeventlink",
+}
 
 
 def backed_up_models():

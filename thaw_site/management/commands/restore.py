@@ -21,7 +21,7 @@ from thaw_site.management.backup import backed_up_models
 from thaw_site.models import Publication
 from thaw_site.roles import WORKFLOW
 from thaw_site.search import store_search_vectors
-from thaw_site.services import rebuild_citing_pages, refreeze_older_publications
+from thaw_site.services import rebuild_live_rows, refreeze_older_publications
 
 
 def recreated_by_migrate():
@@ -59,7 +59,7 @@ class Command(BaseCommand):
             call_command("loaddata", file, verbosity=0)
             store_search_vectors(Publication.objects.all())  # a backup made on SQLite has none
             refreeze_older_publications()
-            rebuild_citing_pages()
+            rebuild_live_rows()
         cache.clear()
         rows = sum(model._default_manager.count() for model in backed_up_models())
         self.stdout.write(f"Restored {rows} rows from {file}.")
