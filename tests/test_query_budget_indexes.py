@@ -11,6 +11,7 @@ from django.utils import timezone
 from thaw_site.models import CitingPage, Kind, LiveEventLink, Publication, PublishedLink
 from thaw_site.public import citing, events_linking_to, live_targets
 from thaw_site.search import search, store_search_vectors
+from thaw_site.views import filtered_events
 
 pytestmark = [
     pytest.mark.django_db,
@@ -87,7 +88,7 @@ def test_a_window_of_the_timeline_reads_the_in_order_index(ten_thousand_events):
     assert "publication_in_order" in plan, plan
 
 
-def test_events_linking_to_an_item_are_found_through_the_link_index(ten_thousand_events):
+def test_the_citation_reports_filters_find_links_to_an_item_through_the_link_index(ten_thousand_events):
     rows = PublishedLink.objects.filter(relation="topic", target_kind=Kind.TOPIC, target_slug="topic-3")
     plan = rows.explain()
     assert "link_target" in plan, plan
@@ -96,6 +97,11 @@ def test_events_linking_to_an_item_are_found_through_the_link_index(ten_thousand
 def test_a_page_of_an_items_events_is_read_in_date_order_from_its_index(ten_thousand_events):
     topic = Publication(kind=Kind.TOPIC, slug="topic-3")
     plan = events_linking_to(topic, "topic")[60:120].explain()
+    assert "event_links_in_order" in plan and "Sort" not in plan, plan
+
+
+def test_the_timeline_narrowed_to_a_topic_reads_its_events_in_date_order_from_the_same_index(ten_thousand_events):
+    plan = filtered_events({"topic": "topic-3", "start": 1955})[60:120].explain()
     assert "event_links_in_order" in plan and "Sort" not in plan, plan
 
 

@@ -77,9 +77,6 @@ class PublicationQuerySet(models.QuerySet):
     def of_kind(self, kind):
         return self.filter(kind=kind)
 
-    def linking_to(self, relation, target_kind, target_slug):
-        return self.filter(links__relation=relation, links__target_kind=target_kind, links__target_slug=target_slug)
-
     def in_order(self):
         return self.order_by("sort_start", "sort_end", "slug")
 

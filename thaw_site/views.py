@@ -11,7 +11,7 @@ from django.shortcuts import render
 
 from .cache import once_per_generation
 from .models import Kind, LiveEventLink, Publication, PublishedLink
-from .public import as_events, events_linking_to, live_events, live_topics_with_counts
+from .public import EVENT_ENTRY_FIELDS, Entry, as_events, events_linking_to, live_events, live_topics_with_counts
 from .search import MIN_QUERY_LENGTH, search, snippet_html
 from .timeline import build_chart, event_entries
 
@@ -83,24 +83,31 @@ class TimelineFilter(forms.Form):
 
 
 def filtered_events(filters):
-    events = live_events()
-    if filters.get("topic"):
-        events = events.linking_to("topic", Kind.TOPIC, filters["topic"])
-    if filters.get("figure"):
-        events = events.linking_to("participant", Kind.FIGURE, filters["figure"])
+    """The timeline's live events in date order, as (publication id, *Entry fields but the kind) rows. Narrowed
+    to a topic or a person, they are that link's LiveEventLink rows: one index range in date order, where the
+    events joined to their links were sorted on every request."""
+    chosen = [("topic", Kind.TOPIC, filters.get("topic")), ("participant", Kind.FIGURE, filters.get("figure"))]
+    links = [LiveEventLink.objects.filter(relation=r, target_kind=k, target_slug=slug) for r, k, slug in chosen if slug]
+    if links:
+        events, *others = links
+        for other in others:
+            events = events.filter(publication__in=other.values("publication_id"))
+        event_id = "publication_id"
+    else:
+        events, event_id = live_events(), "pk"
     if filters.get("start"):
         events = events.filter(sort_end__gte=datetime.date(filters["start"], 1, 1))
     if filters.get("end"):
         events = events.filter(sort_start__lte=datetime.date(filters["end"], 12, 31))
-    return events
+    return events.values_list(event_id, *EVENT_ENTRY_FIELDS)
 
 
-def people_to_filter_by(events, chosen):
+def people_to_filter_by(event_ids, chosen):
     """(slug, name) of the live people in these events, and of the chosen one: a list of every person would
     grow with the archive (2,000 at the generated scale)."""
     # All the events' links, by the publication index, then their people: filtering by relation in SQL makes
     # SQLite walk every participant link of the archive instead.
-    links = PublishedLink.objects.filter(publication__in=[event.pk for event in events])
+    links = PublishedLink.objects.filter(publication__in=event_ids)
     slugs = {slug for relation, slug in links.values_list("relation", "target_slug") if relation == "participant"}
     slugs.add(chosen or "")
     people = Publication.objects.live().of_kind(Kind.FIGURE).filter(slug__in=slugs)
@@ -115,8 +122,9 @@ def timeline(request):
     topic = next((t for t in topics if t.slug == filters.get("topic")), None)
     bounds = live_events().aggregate(first=Min("sort_start"), last=Max("sort_end"))
     page = Paginator(filtered_events(filters), EVENTS_PER_PAGE).get_page(request.GET.get("page"))
-    events = list(page.object_list)
-    figures = people_to_filter_by(events, filters.get("figure"))
+    rows = list(page.object_list)
+    events = [Entry(Kind.EVENT, *entry) for _event_id, *entry in rows]
+    figures = people_to_filter_by([event_id for event_id, *_entry in rows], filters.get("figure"))
     figure = next((title for slug, title in figures if slug == filters.get("figure")), None)
     return render(
         request,
