@@ -87,7 +87,11 @@ def filtered_events(filters):
     to a topic or a person, they are that link's LiveEventLink rows: one index range in date order, where the
     events joined to their links were sorted on every request."""
     chosen = [("topic", Kind.TOPIC, filters.get("topic")), ("participant", Kind.FIGURE, filters.get("figure"))]
-    links = [LiveEventLink.objects.filter(relation=r, target_kind=k, target_slug=slug) for r, k, slug in chosen if slug]
+    links = [
+        LiveEventLink.objects.filter(relation=relation, target_kind=kind, target_slug=slug)
+        for relation, kind, slug in chosen
+        if slug
+    ]
     if links:
         events, *others = links
         for other in others:
