@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from .cache import once_per_generation
-from .models import Kind, LiveEventLink, Publication, PublishedLink
+from .models import Kind, LiveEventLink, Publication
 from .public import EVENT_ENTRY_FIELDS, Entry, as_events, events_linking_to, live_events, live_topics_with_counts
 from .search import MIN_QUERY_LENGTH, search, snippet_html
 from .timeline import build_chart, event_entries
@@ -109,10 +109,8 @@ def filtered_events(filters):
 def people_to_filter_by(event_ids, chosen):
     """(slug, name) of the live people in these events, and of the chosen one: a list of every person would
     grow with the archive (2,000 at the generated scale)."""
-    # All the events' links, by the publication index, then their people: filtering by relation in SQL makes
-    # SQLite walk every participant link of the archive instead.
-    links = PublishedLink.objects.filter(publication__in=event_ids)
-    slugs = {slug for relation, slug in links.values_list("relation", "target_slug") if relation == "participant"}
+    participants = LiveEventLink.objects.filter(publication__in=event_ids, relation="participant").order_by()
+    slugs = set(participants.values_list("target_slug", flat=True))
     slugs.add(chosen or "")
     people = Publication.objects.live().of_kind(Kind.FIGURE).filter(slug__in=slugs)
     return list(people.values_list("slug", "title").order_by("title"))
