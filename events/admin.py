@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from thaw_site.admin import ItemAdmin
+from thaw_site.publishing.admin import ItemAdmin
 
 from .models import Citation, CitationNeeded, Event, Participation, Period, Source, Topic
 

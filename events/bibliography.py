@@ -10,7 +10,7 @@ import re
 
 from django.http import HttpResponse
 
-from thaw_site.models import Kind, Publication
+from thaw_site.publishing.publications import Kind, Publication
 
 BIBTEX_TYPES = {
     "book": "book",

@@ -8,8 +8,8 @@ from django.contrib import admin
 from django.http import JsonResponse
 from django.views.generic import TemplateView
 
-from thaw_site.models import Kind, Publication
-from thaw_site.paging import page_or_404
+from thaw_site.public.paging import page_or_404
+from thaw_site.publishing.publications import Kind, Publication
 
 from . import citations
 from .models import Period, Source, Topic

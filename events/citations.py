@@ -15,9 +15,10 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.urls import reverse
 
-from thaw_site.dates import parse_date
-from thaw_site.markup import CitedDocument, coverage_share
-from thaw_site.models import Kind, Publication, PublishedLink
+from thaw_site.publishing.publications import Kind, Publication
+from thaw_site.publishing.read_models import PublishedLink
+from thaw_site.text.dates import parse_date
+from thaw_site.text.markup import CitedDocument, coverage_share
 
 from .models import Citation, CitationNeeded, Period, Source, Topic
 
@@ -76,7 +77,7 @@ def reindex_items(items):
 
 
 def reindex_on_save(sender, instance, raw=False, **kwargs):
-    # Inside thaw_site.revisions.one_revision the item is saved with history silenced;
+    # Inside thaw_site.publishing.revisions.one_revision the item is saved with history silenced;
     # the revision's closing signal reindexes it once, with its final text.
     if not raw and not hasattr(instance, "skip_history_when_saving"):
         reindex_item(instance)
@@ -204,7 +205,7 @@ def unsourced_statements(*, period="", topic="", model=""):
 
 
 @dataclass
-class Entry:
+class ReportEntry:
     """One cited item in a report: its coverage and where it belongs."""
 
     kind: str
@@ -295,7 +296,7 @@ def public_report():
     for publication in publications:
         links = publication.links.all()
         entries.append(
-            Entry(
+            ReportEntry(
                 kind=publication.kind,
                 title=publication.title,
                 url=publication.get_absolute_url(),
@@ -349,7 +350,7 @@ def working_report():
         kind = item._meta.model_name
         periods = {item.slug} if kind == "period" else {item.period.slug} if getattr(item, "period", None) else set()
         entries.append(
-            Entry(
+            ReportEntry(
                 kind=kind,
                 title=str(item),
                 url=admin_url(item),

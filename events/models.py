@@ -3,13 +3,12 @@
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 from stdnum import isbn as isbn_numbers
 
-from thaw_site.citing import FACT_HELP, CitedItem
-from thaw_site.dates import date_range, format_date, open_range, parse_date, span_in_words, validate_edtf
-from thaw_site.publishing import NaturalKeyManager, Publishable, PublishableQuerySet, Snapshot
+from thaw_site.publishing.citing import FACT_HELP, CitedItem
+from thaw_site.publishing.items import NaturalKeyManager, Publishable, PublishableQuerySet, Snapshot
+from thaw_site.text.dates import date_range, format_date, open_range, parse_date, span_in_words, validate_edtf
 
 SLUG_HELP = "Lowercase words joined by hyphens; part of the page's address."
 EDTF_HELP = "EDTF: 1956, 1956-02, 1956-02-25, or with ~ (approximate), ? (uncertain), % (both)."
@@ -54,8 +53,24 @@ class Period(CitedItem):
         super().derive_fields()
         self.start_earliest, self.end_latest = open_range(self.start, self.end)
 
-    def get_absolute_url(self):
-        return reverse("events:period", args=[self.slug])
+    public_url_name = "events:period"
+    publishing_prefetch = ("previous", "next")
+    interchange_fields = {
+        "name": "",
+        "start": "",
+        "end": "",
+        "summary": "",
+        "body": "",
+        "needs_citations_since": "",
+        "status": "draft",
+    }
+    interchange_nullable = frozenset({"start", "end", "needs_citations_since", "previous", "next"})
+
+    def interchange_relations(self):
+        return {
+            "previous": self.previous.slug if self.previous_id else "",
+            "next": self.next.slug if self.next_id else "",
+        }
 
     @property
     def span(self):
@@ -82,8 +97,9 @@ class Topic(Publishable):
     class Meta:
         ordering = ["name"]
 
-    def get_absolute_url(self):
-        return reverse("events:topic", args=[self.slug])
+    public_url_name = "events:topic"
+    public_list_url_name = "events:topics"
+    interchange_fields = {"name": "", "description": "", "status": "draft"}
 
     def snapshot(self):
         return Snapshot(
@@ -159,8 +175,27 @@ class Source(Publishable):
         if self.isbn and isbn_numbers.is_valid(self.isbn):
             self.isbn = isbn_numbers.compact(self.isbn)
 
-    def get_absolute_url(self):
-        return reverse("events:source", args=[self.key])
+    public_url_name = "events:source"
+    public_list_url_name = "events:sources"
+    interchange_fields = {
+        "kind": "book",
+        "authors": [],
+        "title": "",
+        "publisher": "",
+        "place": "",
+        "year": None,
+        "isbn": "",
+        "url": "",
+        "accessed": None,
+        "status": "draft",
+    }
+    interchange_nullable = frozenset({"accessed"})
+
+    def to_interchange(self):
+        return super().to_interchange() | {
+            "isbn": isbn_numbers.format(self.isbn) if self.isbn else "",
+            "accessed": self.accessed.isoformat() if self.accessed else None,
+        }
 
     @property
     def isbn_hyphenated(self):
@@ -237,8 +272,31 @@ class Event(CitedItem):
         super().derive_fields()
         self.date_earliest, self.date_latest = date_range(self.date, self.end)
 
-    def get_absolute_url(self):
-        return reverse("events:event", args=[self.slug])
+    public_url_name = "events:event"
+    publishing_prefetch = ("period", "topics", "related", "participations__figure")
+    interchange_fields = {
+        "title": "",
+        "date": "",
+        "end": "",
+        "date_citation": "",
+        "place": "",
+        "summary": "",
+        "body": "",
+        "needs_citations_since": "",
+        "status": "draft",
+    }
+    interchange_nullable = frozenset({"end", "needs_citations_since", "period"})
+
+    def interchange_relations(self):
+        return {
+            "period": self.period.slug if self.period_id else "",
+            "topics": sorted(topic.slug for topic in self.topics.all()),
+            "participants": [
+                {"figure": p.figure.slug, "role": p.role}
+                for p in sorted(self.participations.all(), key=lambda p: (p.order, p.pk))
+            ],
+            "related": sorted(event.slug for event in self.related.all()),
+        }
 
     @property
     def when(self):
@@ -270,10 +328,6 @@ class Event(CitedItem):
 class CitationIndexQuerySet(models.QuerySet):
     def of_item(self, item):
         return self.filter(**{item._meta.model_name: item})
-
-    def published_items(self):
-        """Rows belonging to published items only (the public's 'cited by')."""
-        return self.filter(Q(event__status="published") | Q(period__status="published") | Q(figure__status="published"))
 
 
 class IndexRow(models.Model):

@@ -2,9 +2,7 @@
 
 from django.views.generic import TemplateView
 
-from thaw_site.models import Kind
-from thaw_site.paging import page_or_404
-from thaw_site.public import (
+from thaw_site.public.pages import (
     LiveDetailView,
     LiveListView,
     as_events,
@@ -12,7 +10,9 @@ from thaw_site.public import (
     events_linking_to,
     live_topics_with_counts,
 )
-from thaw_site.timeline import build_chart, event_entries
+from thaw_site.public.paging import page_or_404
+from thaw_site.public.timeline import build_chart, event_entries
+from thaw_site.publishing.publications import Kind
 
 EVENTS_PER_PAGE = 60
 CITING_PAGES_PER_PAGE = 50

@@ -2,11 +2,10 @@
 
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from thaw_site.citing import FACT_HELP, CitedItem
-from thaw_site.dates import open_range, span_in_words, validate_edtf
+from thaw_site.publishing.citing import FACT_HELP, CitedItem
+from thaw_site.text.dates import open_range, span_in_words, validate_edtf
 
 EDTF_HELP = "EDTF: 1894, 1894-04, 1894-04-15, or with ~ (approximate), ? (uncertain)."
 
@@ -37,8 +36,37 @@ class Figure(CitedItem):
         super().derive_fields()
         self.born_earliest, _ = open_range(self.born, "")
 
-    def get_absolute_url(self):
-        return reverse("people:figure", args=[self.slug])
+    public_url_name = "people:figure"
+    public_list_url_name = "people:figures"
+    publishing_prefetch = ("offices",)
+    interchange_fields = {
+        "name": "",
+        "native_name": "",
+        "born": "",
+        "died": "",
+        "born_citation": "",
+        "died_citation": "",
+        "summary": "",
+        "body": "",
+        "needs_citations_since": "",
+        "status": "draft",
+    }
+    interchange_nullable = frozenset({"born", "died", "needs_citations_since"})
+
+    def interchange_relations(self):
+        return {
+            "offices": [
+                {"title": o.title, "organisation": o.organisation, "start": o.start, "end": o.end}
+                for o in sorted(self.offices.all(), key=lambda office: office.pk)
+            ]
+        }
+
+    def to_interchange(self):
+        entry = super().to_interchange()
+        entry["offices"] = [
+            office | {"start": office["start"] or None, "end": office["end"] or None} for office in entry["offices"]
+        ]
+        return entry
 
     @property
     def lifespan(self):

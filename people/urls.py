@@ -1,8 +1,8 @@
 from django.urls import path
 
-from thaw_site.machine import item_json
-from thaw_site.models import Kind
-from thaw_site.public_history import history_urls
+from thaw_site.public.history import history_urls
+from thaw_site.public.machine import item_json
+from thaw_site.publishing.publications import Kind
 
 from . import views
 

@@ -1,9 +1,9 @@
 """Public pages of historical figures, built from live publications only."""
 
-from thaw_site.models import Kind
-from thaw_site.paging import page_or_404
-from thaw_site.public import LiveDetailView, LiveListView, as_linked, events_linking_to
-from thaw_site.timeline import build_chart, office_entries
+from thaw_site.public.pages import LiveDetailView, LiveListView, as_linked, events_linking_to
+from thaw_site.public.paging import page_or_404
+from thaw_site.public.timeline import build_chart, office_entries
+from thaw_site.publishing.publications import Kind
 
 FIGURES_PER_PAGE = 60
 EVENTS_PER_PAGE = 60

@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 
-from thaw_site.interchange import import_document
+from events.interchange import import_document
 
 ERA_FILE = Path(__file__).resolve().parent.parent / "events" / "fixtures" / "thaw_era.json"
 

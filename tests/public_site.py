@@ -7,9 +7,9 @@ from django.conf import settings
 from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from thaw_site.dates import validate_edtf
-from thaw_site.publishing import Status
-from thaw_site.services import make_live, record_status, take_down
+from thaw_site.publishing.items import Status
+from thaw_site.publishing.services import make_live, record_status, take_down
+from thaw_site.text.dates import validate_edtf
 
 
 def publish_now(item):

@@ -3,9 +3,9 @@
 import pytest
 
 from events.models import Event, Topic
-from thaw_site.models import Publication
-from thaw_site.publishing import Status
-from thaw_site.services import submit_for_review
+from thaw_site.publishing.items import Status
+from thaw_site.publishing.publications import Publication
+from thaw_site.publishing.services import submit_for_review
 
 from .admin_forms import admin_url, form_data, logged_in
 

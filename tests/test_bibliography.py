@@ -7,7 +7,7 @@ import pytest
 
 from events.bibliography import bibtex_entry, latex_escape
 from events.models import Source
-from thaw_site.services import make_live, take_down
+from thaw_site.publishing.services import make_live, take_down
 
 pytestmark = pytest.mark.django_db
 

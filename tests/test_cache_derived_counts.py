@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from events.models import Event
-from thaw_site.public import live_topics_with_counts
+from thaw_site.public.pages import live_topics_with_counts
 
 from .public_site import publish_now, withdraw_now
 
@@ -46,7 +46,7 @@ def all_events_link(client):
 
 
 def test_the_home_page_counts_the_main_period_again_after_a_withdrawal(client, era, django_user_model, monkeypatch):
-    monkeypatch.setattr("thaw_site.views.HOME_EVENTS", 5)
+    monkeypatch.setattr("thaw_site.public.views.HOME_EVENTS", 5)
     # Signed in: the whole page is never cached for the user, so only the derived counts are.
     client.force_login(django_user_model.objects.create_user("reader", password="a long passphrase"))
     before = all_events_link(client)

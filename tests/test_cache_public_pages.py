@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from events.models import Event
-from thaw_site.cache import generation
+from thaw_site.publishing.generation import generation
 
 from .public_site import publish_now, withdraw_now
 

@@ -6,7 +6,7 @@ import pytest
 
 from events.citations import live_cited, unsourced_statements
 from events.models import Event, Period
-from thaw_site.services import make_live
+from thaw_site.publishing.services import make_live
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from events.models import Event, Source, Topic
 from people.models import Figure
-from thaw_site.citing import citation_problems, has_no_citation
+from thaw_site.publishing.citing import citation_problems, has_no_citation
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import pytest
 from events.citation_views import EraReport
 from events.citations import public_report, working_report
 from events.models import Event, Period, Source
-from thaw_site.services import make_live, take_down
+from thaw_site.publishing.services import make_live, take_down
 
 pytestmark = pytest.mark.django_db
 

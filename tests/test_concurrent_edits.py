@@ -7,12 +7,12 @@ import time
 import pytest
 from django.db import connection, transaction
 
+from events.interchange import import_document
 from events.models import Event, Topic
 from people.models import Figure
-from thaw_site.interchange import import_document
-from thaw_site.models import Publication
-from thaw_site.publishing import Status
-from thaw_site.services import publish, submit_for_review
+from thaw_site.publishing.items import Status
+from thaw_site.publishing.publications import Publication
+from thaw_site.publishing.services import publish, submit_for_review
 
 from .admin_forms import admin_url, form_data, logged_in
 

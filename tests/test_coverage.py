@@ -3,9 +3,9 @@
 import pytest
 
 from events.models import Event, Source
-from thaw_site.markup import CitedDocument, coverage_in_words, coverage_share
-from thaw_site.models import Publication
-from thaw_site.services import make_live
+from thaw_site.publishing.publications import Publication
+from thaw_site.publishing.services import make_live
+from thaw_site.text.markup import CitedDocument, coverage_in_words, coverage_share
 
 # Counted by hand, sentence by sentence:
 #  1 "Stalin died on 5 March 1953."                      cited ([@wp] follows it)

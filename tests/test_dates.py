@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from thaw_site.dates import format_date, parse_date, span_in_words
+from thaw_site.text.dates import format_date, parse_date, span_in_words
 
 
 @pytest.mark.parametrize(

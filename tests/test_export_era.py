@@ -10,13 +10,13 @@ from django.core.management import call_command
 from jsonschema import Draft202012Validator
 from simple_history.models import HistoricalChanges
 
+from events.interchange import import_document
 from events.models import Event, Source
 from tests.conftest import ERA_FILE
-from thaw_site.interchange import import_document
-from thaw_site.models import Publication
+from thaw_site.publishing.publications import Publication
 
 SECTIONS = ("periods", "topics", "sources", "figures", "events")
-SCHEMA_FILE = Path(__file__).resolve().parent.parent / "thaw_site" / "schemas" / "thaw-era-1.schema.json"
+SCHEMA_FILE = Path(__file__).resolve().parent.parent / "events" / "schemas" / "thaw-era-1.schema.json"
 
 
 def export_text(*args):

@@ -5,10 +5,10 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
+from events.interchange import import_document
 from events.models import Event, Period, Source, Topic
 from people.models import Figure, Office
-from thaw_site import services
-from thaw_site.interchange import import_document
+from thaw_site.publishing import services
 
 pytestmark = pytest.mark.django_db
 

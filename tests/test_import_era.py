@@ -12,12 +12,12 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from simple_history.models import HistoricalChanges
 
+from events import interchange
+from events.interchange import import_document
 from events.models import Event, Period, Source, Topic
 from people.models import Figure, Office
 from tests.conftest import ERA_FILE
-from thaw_site import interchange
-from thaw_site.interchange import import_document
-from thaw_site.models import Publication
+from thaw_site.publishing.publications import Publication
 
 ITEM_MODELS = {"periods": Period, "topics": Topic, "sources": Source, "figures": Figure, "events": Event}
 IDENT = {"sources": "key"}  # every other section is identified by its slug

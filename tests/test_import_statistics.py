@@ -24,7 +24,7 @@ def analyzed(**options):
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="planner statistics are PostgreSQL's")
 def test_an_import_of_many_items_analyzes_the_tables(monkeypatch):
-    monkeypatch.setattr("thaw_site.management.commands.import_era.ANALYZE_AFTER", 50)
+    monkeypatch.setattr("events.management.commands.import_era.ANALYZE_AFTER", 50)
     assert not analyzed(dry_run=True)
     assert analyzed()  # the shipped file's items, created
     assert not analyzed()  # the same again: nothing written
@@ -38,5 +38,5 @@ def test_a_small_import_leaves_the_statistics_to_autovacuum():
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="VACUUM is PostgreSQL's")
 @pytest.mark.django_db(transaction=True)
 def test_an_import_outside_a_transaction_also_vacuums_so_counts_read_the_indexes_alone(monkeypatch):
-    monkeypatch.setattr("thaw_site.management.commands.import_era.ANALYZE_AFTER", 50)
+    monkeypatch.setattr("events.management.commands.import_era.ANALYZE_AFTER", 50)
     assert statistics_queries() == ["VACUUM (ANALYZE)"]

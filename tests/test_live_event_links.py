@@ -9,9 +9,10 @@ from django.apps import apps
 
 from events.models import Event
 from people.models import Figure
-from thaw_site.models import LISTED_EVENT_LINKS, Kind, LiveEventLink, Publication, PublishedLink
-from thaw_site.public import as_events, as_linked, events_linking_to
-from thaw_site.services import publish, rebuild_live_rows, submit_for_review, withdraw
+from thaw_site.public.pages import as_events, as_linked, events_linking_to
+from thaw_site.publishing.publications import Kind, Publication
+from thaw_site.publishing.read_models import LISTED_EVENT_LINKS, LiveEventLink, PublishedLink, rebuild_read_models
+from thaw_site.publishing.services import publish, submit_for_review, withdraw
 
 pytestmark = pytest.mark.django_db
 
@@ -116,7 +117,7 @@ def test_a_person_republished_keeps_the_events_that_name_them(era, author, revie
 def test_rebuilding_gives_the_same_rows(era):
     before = kept()
     LiveEventLink.objects.all().delete()
-    rebuild_live_rows()
+    rebuild_read_models()
     assert kept() == before
 
 

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from thaw_site.markup import CitedDocument, letter_for
+from thaw_site.text.markup import CitedDocument, letter_for
 
 
 def render(text):

@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 
 from events.models import Citation, CitationNeeded, Event, Period, Source
 from people.models import Figure, Office
-from thaw_site.publishing import Status
+from thaw_site.publishing.items import Status
 
 pytestmark = pytest.mark.django_db
 

@@ -16,9 +16,9 @@ from django.urls import reverse
 
 from events.models import Event, Participation, Period, Source, Topic
 from people.models import Figure, Office
-from thaw_site import services
-from thaw_site.models import Publication
-from thaw_site.publishing import Status
+from thaw_site.publishing import services
+from thaw_site.publishing.items import Status
+from thaw_site.publishing.publications import Publication
 
 from .public_site import (
     Crawl,

@@ -5,9 +5,9 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from thaw_site.generator import generate_era
-from thaw_site.interchange import import_document, validate_document
-from thaw_site.markup import CitedDocument
+from events.generator import generate_era
+from events.interchange import import_document, validate_document
+from thaw_site.text.markup import CitedDocument
 
 
 def small(seed=1):

@@ -5,12 +5,12 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from events.generator import generate_era
+from events.interchange import import_document
 from events.models import Citation, Event, Period, Source, Topic
 from people.models import Figure, Office
-from thaw_site.generator import generate_era
-from thaw_site.interchange import import_document
-from thaw_site.models import Publication
-from thaw_site.services import make_live
+from thaw_site.publishing.publications import Publication
+from thaw_site.publishing.services import make_live
 
 pytestmark = pytest.mark.django_db
 

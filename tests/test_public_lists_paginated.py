@@ -7,9 +7,9 @@ import pytest
 
 from events.views import SourceList
 from people.views import FigureList
-from thaw_site.models import Kind, Publication
-from thaw_site.public import citing
-from thaw_site.services import rebuild_live_rows
+from thaw_site.public.pages import citing
+from thaw_site.publishing.publications import Kind, Publication
+from thaw_site.publishing.read_models import rebuild_read_models
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ def small_pages(monkeypatch):
         "events.views.EVENTS_PER_PAGE",
         "events.views.CITING_PAGES_PER_PAGE",
         "people.views.EVENTS_PER_PAGE",
-        "thaw_site.machine.TIMELINE_EVENTS_PER_PAGE",
+        "thaw_site.public.machine.TIMELINE_EVENTS_PER_PAGE",
     ]:
         monkeypatch.setattr(constant, 3)
     monkeypatch.setattr(SourceList, "paginate_by", 1)
@@ -178,7 +178,7 @@ def test_an_event_page_shows_only_the_earliest_events_that_name_it_as_related(cl
     for other in events.exclude(pk__in=naming_it):
         other.data["links"].append(["related", Kind.EVENT, event.slug, ""])
         other.save(update_fields=["data"])
-    rebuild_live_rows()  # as if each had been published naming it
+    rebuild_read_models()  # as if each had been published naming it
     others = list(events.in_order())
 
     shown = set(linked_urls(section(html_of(client, "/events/secret-speech/"), "related-heading")))

@@ -4,10 +4,10 @@ import pytest
 from django.test.utils import override_script_prefix
 from django.urls import reverse
 
+from events.interchange import import_document
 from events.models import Event, Period, Source, Topic
 from people.models import Figure
-from thaw_site.interchange import import_document
-from thaw_site.services import withdraw
+from thaw_site.publishing.services import withdraw
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +56,7 @@ def test_home_presents_the_main_period_with_key_figures_events_in_order_and_othe
 
 
 def test_home_lists_only_the_first_events_and_links_to_the_timeline_for_the_rest(client, era, monkeypatch):
-    monkeypatch.setattr("thaw_site.views.HOME_EVENTS", 3)
+    monkeypatch.setattr("thaw_site.public.views.HOME_EVENTS", 3)
     events = page(client, "/").split('id="events-heading"')[1].split("</section>")[0]
     assert events.count('href="/events/') == 3
     assert re.search(r'<a href="/timeline/">All \d+ events on the timeline</a>', events)

@@ -4,8 +4,8 @@ import pytest
 
 from events.models import Event, Source, Topic
 from people.models import Figure
-from thaw_site.models import Publication
-from thaw_site.services import make_live, publish, submit_for_review, withdraw
+from thaw_site.publishing.publications import Publication
+from thaw_site.publishing.services import make_live, publish, submit_for_review, withdraw
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from thaw_site.generator import generate_era
-from thaw_site.interchange import import_document
+from events.generator import generate_era
+from events.interchange import import_document
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from thaw_site.models import CitingPage, Kind, LiveEventLink, Publication, PublishedLink
-from thaw_site.public import citing, events_linking_to, live_targets
-from thaw_site.search import search, store_search_vectors
-from thaw_site.views import filtered_events
+from thaw_site.public.pages import citing, events_linking_to, live_targets
+from thaw_site.public.search import search
+from thaw_site.public.views import filtered_events
+from thaw_site.publishing.publications import Kind, Publication
+from thaw_site.publishing.read_models import CitingPage, LiveEventLink, PublishedLink
+from thaw_site.publishing.search_vectors import store_search_vectors
 
 pytestmark = [
     pytest.mark.django_db,

@@ -5,7 +5,7 @@ from unittest import mock
 import pytest
 from django.db import InterfaceError, OperationalError
 
-from thaw_site.models import Publication
+from thaw_site.publishing.publications import Publication
 
 pytestmark = pytest.mark.django_db
 

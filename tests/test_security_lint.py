@@ -26,15 +26,15 @@ TEMPLATES = sorted(  # the Jinja2 ones are in templates/jinja2/
     path for root in (PROJECT / "templates", *(PROJECT.glob("*/templates"))) for path in root.rglob("*.html")
 )
 
-# HTML that came out of thaw_site.markup (CitedItem.rendered, frozen into publications as data.rendered).
+# HTML that came out of thaw_site.text.markup (CitedItem.rendered, frozen into publications as data.rendered).
 RENDERER_OUTPUT = re.compile(r"^(?:\w+\.)*rendered(?:\.\w+)+$")
 # Modules allowed to call mark_safe: the renderer itself, should it ever need to.
 RAW_SQL_ALLOWED = {
-    "thaw_site/management/commands/import_era.py",  # ANALYZE after a large import: statistics, no rows
+    "events/management/commands/import_era.py",  # ANALYZE after a large import: statistics, no rows
 }
 MARK_SAFE_ALLOWED = {
-    "thaw_site/markup.py",
-    "thaw_site/search.py",  # snippets escaped whole before <mark> is put back
+    "thaw_site/text/markup.py",
+    "thaw_site/public/search.py",  # snippets escaped whole before <mark> is put back
     "thaw_site/templatetags/public_site.py",  # JSON-LD escaped as json_script does; Jinja2's output, escaped
 }
 QUERY_CALLS = {"filter", "exclude", "get", "Q", "order_by", "get_or_create", "update_or_create"}
@@ -118,7 +118,7 @@ def test_jinja2_autoescape_is_never_turned_off():
 
 
 def functions_recording_revisions(path):
-    """Line ranges of the functions that write history rows themselves (thaw_site.revisions.record_revisions)."""
+    """Line ranges of the functions that write history rows themselves (thaw_site.publishing.revisions.record_revisions)."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     return [
         range(function.lineno, function.end_lineno + 1)

@@ -9,9 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from events.models import Event, Period, Source, Topic
 from people.models import Figure
-from thaw_site.publishing import Status
-from thaw_site.revisions import one_revision
-from thaw_site.services import publish, send_back, submit_for_review, withdraw
+from thaw_site.publishing.items import Status
+from thaw_site.publishing.revisions import one_revision
+from thaw_site.publishing.services import publish, send_back, submit_for_review, withdraw
 
 pytestmark = pytest.mark.django_db
 

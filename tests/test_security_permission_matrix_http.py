@@ -30,9 +30,9 @@ from tests.public_site import public_patterns
 from tests.test_admin_workflow import admin_url, form_data
 from tests.test_security_admin_access import probed
 from tests.test_security_permission_matrix import MODELS, ROLES, STATES, bring_to, table
-from thaw_site.models import Publication
-from thaw_site.publishing import Status
-from thaw_site.revisions import one_revision
+from thaw_site.publishing.items import Status
+from thaw_site.publishing.publications import Publication
+from thaw_site.publishing.revisions import one_revision
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from thaw_site.models import Kind, Publication
+from thaw_site.publishing.publications import Kind, Publication
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def test_sitemap_index_lists_sections_holding_fixed_pages_and_every_live_item(cl
 
 
 def test_a_large_archive_splits_its_sitemap_into_pages(client, era, monkeypatch):
-    from thaw_site.sitemaps import PublicationsSitemap
+    from thaw_site.public.sitemaps import PublicationsSitemap
 
     monkeypatch.setattr(PublicationsSitemap, "limit", 30)
     index = client.get("/sitemap.xml").content.decode()

@@ -2,8 +2,8 @@
 
 import pytest
 
-from thaw_site.models import Kind, Publication
-from thaw_site.search import store_search_vectors
+from thaw_site.publishing.publications import Kind, Publication
+from thaw_site.publishing.search_vectors import store_search_vectors
 
 pytestmark = pytest.mark.django_db
 

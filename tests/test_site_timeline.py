@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from thaw_site.models import Kind, Publication
-from thaw_site.timeline import Entry, build_chart, office_entries
+from thaw_site.public.timeline import ChartEntry, build_chart, office_entries
+from thaw_site.publishing.publications import Kind, Publication
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +91,12 @@ def test_timeline_costs_the_same_queries_with_ten_thousand_events(client, era):
 
 def test_a_day_is_a_point_a_month_or_year_a_span_and_an_approximate_date_fuzzy():
     chart = build_chart(
-        [Entry("day", "1956-02-25"), Entry("month", "1957-10"), Entry("year", "1956"), Entry("about", "1955~")]
+        [
+            ChartEntry("day", "1956-02-25"),
+            ChartEntry("month", "1957-10"),
+            ChartEntry("year", "1956"),
+            ChartEntry("about", "1955~"),
+        ]
     )
     marks = {mark.label: mark for mark in chart.marks}
     assert marks["day"].point and not marks["day"].fuzzy
@@ -102,21 +107,24 @@ def test_a_day_is_a_point_a_month_or_year_a_span_and_an_approximate_date_fuzzy()
 
 
 def test_overlapping_marks_go_to_separate_lanes():
-    chart = build_chart([Entry("a", "1956"), Entry("b", "1956-03"), Entry("c", "1958")])
+    chart = build_chart([ChartEntry("a", "1956"), ChartEntry("b", "1956-03"), ChartEntry("c", "1958")])
     lanes = {mark.label: mark.lane for mark in chart.marks}
     assert lanes["a"] != lanes["b"] and lanes["c"] == 0
 
 
 def test_an_office_without_an_end_runs_to_death_or_stays_open():
     offices = [{"title": "First", "start": "1953-09", "end": ""}, {"title": "Undated", "start": "", "end": ""}]
-    assert office_entries(offices, died="1971-09-11") == [Entry("First", "1953-09", "1971-09-11")]
-    assert office_entries(offices) == [Entry("First", "1953-09", "", open_end=True)]
+    assert office_entries(offices, died="1971-09-11") == [ChartEntry("First", "1953-09", "1971-09-11")]
+    assert office_entries(offices) == [ChartEntry("First", "1953-09", "", open_end=True)]
 
 
 def test_labelled_charts_give_each_office_its_own_lane():
-    chart = build_chart([Entry("First", "1953"), Entry("Second", "1958")], labelled=True)
+    chart = build_chart([ChartEntry("First", "1953"), ChartEntry("Second", "1958")], labelled=True)
     assert [mark.lane for mark in chart.marks] == [0, 1]
-    assert chart.labelled and chart.height > build_chart([Entry("First", "1953"), Entry("Second", "1958")]).height
+    assert (
+        chart.labelled
+        and chart.height > build_chart([ChartEntry("First", "1953"), ChartEntry("Second", "1958")]).height
+    )
 
 
 def test_figure_page_draws_its_offices_on_a_labelled_timeline(client, era):

@@ -8,9 +8,10 @@ import pytest
 from django.apps import apps
 
 from events.models import Event, Source
-from thaw_site.models import CITING_KINDS, CitingPage, Publication, PublishedLink
-from thaw_site.public import citing
-from thaw_site.services import publish, rebuild_live_rows, submit_for_review, withdraw
+from thaw_site.public.pages import citing
+from thaw_site.publishing.publications import Publication
+from thaw_site.publishing.read_models import CITING_KINDS, CitingPage, PublishedLink, rebuild_read_models
+from thaw_site.publishing.services import publish, submit_for_review, withdraw
 
 pytestmark = pytest.mark.django_db
 
@@ -107,7 +108,7 @@ def test_a_source_itself_is_never_listed_as_citing(era):
 def test_rebuilding_gives_the_same_entries(era):
     before = kept()
     CitingPage.objects.all().delete()
-    rebuild_live_rows()
+    rebuild_read_models()
     assert kept() == before
 
 

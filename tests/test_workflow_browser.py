@@ -5,7 +5,7 @@ import re
 import pytest
 
 from events.models import Source
-from thaw_site.models import Publication
+from thaw_site.publishing.publications import Publication
 
 from .chromium import CHROMIUM, LAUNCH_ARGS
 

@@ -4,10 +4,10 @@ import pytest
 from django.urls import reverse
 
 from events.models import Event, Topic
-from thaw_site.models import Publication
-from thaw_site.public_history import ItemHistory
-from thaw_site.revisions import one_revision
-from thaw_site.services import publish, send_back, submit_for_review, withdraw
+from thaw_site.public.history import ItemHistory
+from thaw_site.publishing.publications import Publication
+from thaw_site.publishing.revisions import one_revision
+from thaw_site.publishing.services import publish, send_back, submit_for_review, withdraw
 
 pytestmark = pytest.mark.django_db
 

@@ -5,11 +5,11 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from events.models import Event, Topic
-from thaw_site.models import Publication
-from thaw_site.publishing import Status
-from thaw_site.revisions import one_revision
-from thaw_site.services import publish, restore_revision, send_back, submit_for_review, withdraw
-from thaw_site.workflow import compare, unpublished_changes
+from thaw_site.publishing.items import Status
+from thaw_site.publishing.publications import Publication
+from thaw_site.publishing.revisions import one_revision
+from thaw_site.publishing.services import publish, restore_revision, send_back, submit_for_review, withdraw
+from thaw_site.publishing.workflow import compare, unpublished_changes
 
 pytestmark = pytest.mark.django_db
 

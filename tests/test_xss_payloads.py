@@ -15,9 +15,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.html import escape
 
+from events.interchange import ImportFailed, import_document
 from events.models import Event, Participation, Period, Source, Topic
 from people.models import Figure, Office
-from thaw_site.interchange import ImportFailed, import_document
 
 from .public_site import Crawl, fixed_public_urls, publish_now, text_fields
 

@@ -8,8 +8,8 @@ class ThawSiteConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from .revisions import connect_signals
-        from .roles import restore_editorial_groups
+        from thaw_site.publishing.revisions import connect_signals
+        from thaw_site.publishing.roles import restore_editorial_groups
 
         connect_signals()
         post_migrate.connect(restore_editorial_groups, dispatch_uid="restore-editorial-groups")

@@ -5,7 +5,7 @@ DJANGO_SECRET_KEY     required when debug is off.
 DJANGO_ALLOWED_HOSTS  comma-separated host names.
 DATABASE_URL          defaults to a SQLite file beside manage.py.
 REDIS_URL             when set, the cache lives in Redis instead of local memory.
-THAW_CACHE_PAGES      0/false/no/off stops caching anonymous public pages (thaw_site/cache.py).
+THAW_CACHE_PAGES      0/false/no/off stops caching anonymous public pages (thaw_site/public/cache.py).
 THAW_MAIN_PERIOD      slug of the period the home page presents.
 THAW_CITATION_POLICY  on by default: items with unknown source keys or malformed citations can't be published.
 DJANGO_ADMIN_URL      path of the editorial admin, default "admin/" (a less guessable one is advised).
@@ -91,7 +91,7 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates" / "jinja2"],
         "APP_DIRS": False,
-        "OPTIONS": {"environment": "thaw_site.jinja2.environment"},
+        "OPTIONS": {"environment": "thaw_site.public.jinja2.environment"},
     },
     # The admin's templates, and Django's own, in the Django template language (templates/ but its jinja2/).
     {
@@ -127,7 +127,7 @@ if os.environ.get("REDIS_URL"):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Anonymous public pages (thaw_site/cache.py): kept until the next publish or withdrawal,
+# Anonymous public pages (thaw_site/public/cache.py): kept until the next publish or withdrawal,
 # or this long; browsers may reuse them max-age seconds, shared caches (a CDN) s-maxage.
 THAW_PAGE_CACHE_SECONDS = 24 * 60 * 60
 THAW_PAGE_MAX_AGE = 60
@@ -136,7 +136,7 @@ THAW_UNCACHED_PREFIXES = ("/admin/", "/_bench/")
 if env_flag("THAW_CACHE_PAGES", True):
     MIDDLEWARE.insert(
         MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
-        "thaw_site.cache.PublicPageCacheMiddleware",
+        "thaw_site.public.cache.PublicPageCacheMiddleware",
     )
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -3,9 +3,9 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 
-from . import bench, feeds, machine, views
-from .admin import review_queue_view
-from .sitemaps import SITEMAPS
+from thaw_site.public import bench, feeds, machine, views
+from thaw_site.public.sitemaps import SITEMAPS
+from thaw_site.publishing.admin import review_queue_view
 
 urlpatterns = [
     path("", views.home, name="home"),

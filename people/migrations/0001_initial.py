@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import simple_history.models
-import thaw_site.dates
+import thaw_site.text.dates
 import uuid
 from django.conf import settings
 from django.db import migrations, models
@@ -27,13 +27,13 @@ class Migration(migrations.Migration):
                 ('uid', models.UUIDField(default=uuid.uuid4, editable=False, help_text='Stable identity across databases (dumps, restores); publications refer to it.', unique=True)),
                 ('summary', models.TextField(blank=True, help_text='Plain text, one or two sentences.')),
                 ('body', models.TextField(blank=True, help_text='Markdown. Cite with [@key], [@key, p. 45] or [@key1; @key2, pp. 3–5]; flag an unsourced claim with [citation needed: YYYY-MM].')),
-                ('needs_citations_since', models.CharField(blank=True, help_text='Month (YYYY-MM) since when the whole item has needed more citations, if it does.', max_length=7, validators=[thaw_site.dates.validate_edtf])),
+                ('needs_citations_since', models.CharField(blank=True, help_text='Month (YYYY-MM) since when the whole item has needed more citations, if it does.', max_length=7, validators=[thaw_site.text.dates.validate_edtf])),
                 ('rendered', models.JSONField(blank=True, default=dict, editable=False)),
                 ('slug', models.SlugField(help_text='Lowercase words joined by hyphens.', max_length=100, unique=True)),
                 ('name', models.CharField(max_length=200)),
                 ('native_name', models.CharField(blank=True, help_text='The name in its original script.', max_length=200)),
-                ('born', models.CharField(blank=True, help_text='EDTF: 1894, 1894-04, 1894-04-15, or with ~ (approximate), ? (uncertain).', max_length=12, validators=[thaw_site.dates.validate_edtf])),
-                ('died', models.CharField(blank=True, help_text='EDTF: 1894, 1894-04, 1894-04-15, or with ~ (approximate), ? (uncertain).', max_length=12, validators=[thaw_site.dates.validate_edtf])),
+                ('born', models.CharField(blank=True, help_text='EDTF: 1894, 1894-04, 1894-04-15, or with ~ (approximate), ? (uncertain).', max_length=12, validators=[thaw_site.text.dates.validate_edtf])),
+                ('died', models.CharField(blank=True, help_text='EDTF: 1894, 1894-04, 1894-04-15, or with ~ (approximate), ? (uncertain).', max_length=12, validators=[thaw_site.text.dates.validate_edtf])),
                 ('born_citation', models.CharField(blank=True, help_text='One citation for this fact, e.g. [@key, p. 12], or [citation needed: 2026-11].', max_length=300)),
                 ('died_citation', models.CharField(blank=True, help_text='One citation for this fact, e.g. [@key, p. 12], or [citation needed: 2026-11].', max_length=300)),
                 ('born_earliest', models.DateField(blank=True, editable=False, null=True)),
@@ -53,13 +53,13 @@ class Migration(migrations.Migration):
                 ('uid', models.UUIDField(db_index=True, default=uuid.uuid4, editable=False, help_text='Stable identity across databases (dumps, restores); publications refer to it.')),
                 ('summary', models.TextField(blank=True, help_text='Plain text, one or two sentences.')),
                 ('body', models.TextField(blank=True, help_text='Markdown. Cite with [@key], [@key, p. 45] or [@key1; @key2, pp. 3–5]; flag an unsourced claim with [citation needed: YYYY-MM].')),
-                ('needs_citations_since', models.CharField(blank=True, help_text='Month (YYYY-MM) since when the whole item has needed more citations, if it does.', max_length=7, validators=[thaw_site.dates.validate_edtf])),
+                ('needs_citations_since', models.CharField(blank=True, help_text='Month (YYYY-MM) since when the whole item has needed more citations, if it does.', max_length=7, validators=[thaw_site.text.dates.validate_edtf])),
                 ('rendered', models.JSONField(blank=True, default=dict, editable=False)),
                 ('slug', models.SlugField(help_text='Lowercase words joined by hyphens.', max_length=100)),
                 ('name', models.CharField(max_length=200)),
                 ('native_name', models.CharField(blank=True, help_text='The name in its original script.', max_length=200)),
-                ('born', models.CharField(blank=True, help_text='EDTF: 1894, 1894-04, 1894-04-15, or with ~ (approximate), ? (uncertain).', max_length=12, validators=[thaw_site.dates.validate_edtf])),
-                ('died', models.CharField(blank=True, help_text='EDTF: 1894, 1894-04, 1894-04-15, or with ~ (approximate), ? (uncertain).', max_length=12, validators=[thaw_site.dates.validate_edtf])),
+                ('born', models.CharField(blank=True, help_text='EDTF: 1894, 1894-04, 1894-04-15, or with ~ (approximate), ? (uncertain).', max_length=12, validators=[thaw_site.text.dates.validate_edtf])),
+                ('died', models.CharField(blank=True, help_text='EDTF: 1894, 1894-04, 1894-04-15, or with ~ (approximate), ? (uncertain).', max_length=12, validators=[thaw_site.text.dates.validate_edtf])),
                 ('born_citation', models.CharField(blank=True, help_text='One citation for this fact, e.g. [@key, p. 12], or [citation needed: 2026-11].', max_length=300)),
                 ('died_citation', models.CharField(blank=True, help_text='One citation for this fact, e.g. [@key, p. 12], or [citation needed: 2026-11].', max_length=300)),
                 ('born_earliest', models.DateField(blank=True, editable=False, null=True)),
@@ -83,8 +83,8 @@ class Migration(migrations.Migration):
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('title', models.CharField(max_length=200)),
                 ('organisation', models.CharField(blank=True, max_length=200)),
-                ('start', models.CharField(blank=True, help_text='EDTF: 1894, 1894-04, 1894-04-15, or with ~ (approximate), ? (uncertain).', max_length=12, validators=[thaw_site.dates.validate_edtf])),
-                ('end', models.CharField(blank=True, help_text='EDTF: 1894, 1894-04, 1894-04-15, or with ~ (approximate), ? (uncertain).', max_length=12, validators=[thaw_site.dates.validate_edtf])),
+                ('start', models.CharField(blank=True, help_text='EDTF: 1894, 1894-04, 1894-04-15, or with ~ (approximate), ? (uncertain).', max_length=12, validators=[thaw_site.text.dates.validate_edtf])),
+                ('end', models.CharField(blank=True, help_text='EDTF: 1894, 1894-04, 1894-04-15, or with ~ (approximate), ? (uncertain).', max_length=12, validators=[thaw_site.text.dates.validate_edtf])),
                 ('start_earliest', models.DateField(blank=True, editable=False, null=True)),
                 ('end_latest', models.DateField(blank=True, editable=False, null=True)),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
@@ -108,8 +108,8 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('title', models.CharField(max_length=200)),
                 ('organisation', models.CharField(blank=True, max_length=200)),
-                ('start', models.CharField(blank=True, help_text='EDTF: 1894, 1894-04, 1894-04-15, or with ~ (approximate), ? (uncertain).', max_length=12, validators=[thaw_site.dates.validate_edtf])),
-                ('end', models.CharField(blank=True, help_text='EDTF: 1894, 1894-04, 1894-04-15, or with ~ (approximate), ? (uncertain).', max_length=12, validators=[thaw_site.dates.validate_edtf])),
+                ('start', models.CharField(blank=True, help_text='EDTF: 1894, 1894-04, 1894-04-15, or with ~ (approximate), ? (uncertain).', max_length=12, validators=[thaw_site.text.dates.validate_edtf])),
+                ('end', models.CharField(blank=True, help_text='EDTF: 1894, 1894-04, 1894-04-15, or with ~ (approximate), ? (uncertain).', max_length=12, validators=[thaw_site.text.dates.validate_edtf])),
                 ('start_earliest', models.DateField(blank=True, editable=False, null=True)),
                 ('end_latest', models.DateField(blank=True, editable=False, null=True)),
                 ('figure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='offices', to='people.figure')),

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from events.interchange import import_document
 from tests.chromium import CHROMIUM, LAUNCH_ARGS
-from thaw_site.interchange import import_document
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 # Sync Playwright runs an event loop in this thread; the fixtures' database access is still synchronous.

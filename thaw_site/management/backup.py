@@ -4,13 +4,14 @@ from django.apps import apps
 
 # Rebuilt by `migrate` (content types, permissions) or worthless after a restore (sessions, login-attempt logs).
 # Groups and log entries point at the first two by natural key, so their ids may differ between databases.
-# Sources' "cited by" entries and events' listed links are derived from the publications: `restore` rebuilds them.
+# The read models copy the publications' links (thaw_site.publishing.read_models): `restore` rebuilds them.
 NOT_BACKED_UP = {
     "contenttypes",
     "auth.permission",
     "sessions",
     "axes",
     "thaw_site.citingpage",
+    "thaw_site.publishedlink",
     "thaw_site.liveeventlink",
 }
 

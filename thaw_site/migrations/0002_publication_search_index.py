@@ -1,6 +1,6 @@
 """A GIN index over the weighted search vector of publications, on PostgreSQL only.
 
-Built from thaw_site.search.search_vector() itself, so the indexed expression is
+Built from thaw_site.public.search.search_vector() itself, so the indexed expression is
 exactly the one search queries use (`document @@ query`). SQLite has no GIN: it
 searches with a plain substring match and needs no index.
 """
@@ -8,7 +8,7 @@ searches with a plain substring match and needs no index.
 from django.contrib.postgres.indexes import GinIndex
 from django.db import migrations
 
-from thaw_site.search import search_vector
+from thaw_site.publishing.search_vectors import search_vector
 
 INDEX_NAME = "publication_search"
 

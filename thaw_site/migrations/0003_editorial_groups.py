@@ -1,9 +1,9 @@
-"""The editorial roles as groups (see thaw_site.roles)."""
+"""The editorial roles as groups (see thaw_site.publishing.roles)."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from thaw_site.roles import WORKFLOW, ensure_editorial_groups
+from thaw_site.publishing.roles import WORKFLOW, ensure_editorial_groups
 
 
 def create_groups(apps, schema_editor):

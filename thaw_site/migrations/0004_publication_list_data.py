@@ -4,7 +4,7 @@ BATCH = 1000
 
 
 def freeze_list_data(apps, schema_editor):
-    from thaw_site.models import list_data
+    from thaw_site.publishing.publications import list_data
 
     Publication = apps.get_model("thaw_site", "Publication")
     batch = []

@@ -12,7 +12,7 @@ OLD_INDEX, NEW_INDEX = "publication_search", "publication_search_vector"
 def expression_index():
     from django.contrib.postgres.indexes import GinIndex
 
-    from thaw_site.search import search_vector
+    from thaw_site.publishing.search_vectors import search_vector
 
     return GinIndex(search_vector(), name=OLD_INDEX)
 
@@ -20,7 +20,7 @@ def expression_index():
 def store_vectors(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    from thaw_site.search import search_vector
+    from thaw_site.publishing.search_vectors import search_vector
 
     Publication = apps.get_model("thaw_site", "Publication")
     Publication.objects.update(search_vector=search_vector())
@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
             name="search_vector",
             field=django.contrib.postgres.search.SearchVectorField(
                 editable=False,
-                help_text="PostgreSQL: the weighted text search vector (thaw_site.search).",
+                help_text="PostgreSQL: the weighted text search vector (search_vectors.py).",
                 null=True,
             ),
         ),

@@ -1,9 +1,9 @@
-"""Sources' "cited by" as rows kept at publish time (thaw_site.models.CitingPage), filled from the live pages."""
+"""Sources' "cited by" as rows kept at publish time (thaw_site.publishing.publications.CitingPage), filled from the live pages."""
 
 import django.db.models.deletion
 from django.db import migrations, models
 
-CITING_KINDS = ["period", "event", "figure"]  # as thaw_site.models.CITING_KINDS was when this was written
+CITING_KINDS = ["period", "event", "figure"]  # as thaw_site.publishing.publications.CITING_KINDS was when this was written
 
 
 def fill(apps, schema_editor):

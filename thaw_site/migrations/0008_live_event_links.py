@@ -1,10 +1,10 @@
 """The links by which a live event is listed on other pages, as rows kept at publish time
-(thaw_site.models.LiveEventLink), filled from the live events."""
+(thaw_site.publishing.publications.LiveEventLink), filled from the live events."""
 
 import django.db.models.deletion
 from django.db import migrations, models
 
-LISTED_EVENT_LINKS = ["period", "topic", "participant", "related"]  # as thaw_site.models had it when this was written
+LISTED_EVENT_LINKS = ["period", "topic", "participant", "related"]  # as thaw_site.publishing.publications had it when this was written
 
 
 def fill(apps, schema_editor):

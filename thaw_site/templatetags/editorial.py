@@ -3,8 +3,8 @@
 from django import template
 from django.contrib.auth import get_user_model
 
-from thaw_site import workflow
-from thaw_site.admin import change_url_of, viewable_models
+from thaw_site.publishing import workflow
+from thaw_site.publishing.admin import change_url_of, viewable_models
 
 register = template.Library()
 

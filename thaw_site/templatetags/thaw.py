@@ -1,6 +1,6 @@
 from django import template
 
-from thaw_site.dates import format_date
+from thaw_site.text.dates import format_date
 
 register = template.Library()
 
@@ -15,3 +15,9 @@ def edtf(value):
 def is_web_url(value):
     """Only http(s) addresses become links, whatever reached the database."""
     return isinstance(value, str) and value.lower().startswith(("http://", "https://"))
+
+
+@register.filter
+def percent(share):
+    """0.571 -> '57%'; None (nothing to count) -> '—'."""
+    return "—" if share is None else f"{share:.0%}"

@@ -18,10 +18,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from thaw_site.management.backup import backed_up_models
-from thaw_site.models import Publication
-from thaw_site.roles import WORKFLOW
-from thaw_site.search import store_search_vectors
-from thaw_site.services import rebuild_live_rows, refreeze_older_publications
+from thaw_site.publishing.publications import Publication
+from thaw_site.publishing.read_models import rebuild_read_models, refreeze_older_publications
+from thaw_site.publishing.roles import WORKFLOW
+from thaw_site.publishing.search_vectors import store_search_vectors
 
 
 def recreated_by_migrate():
@@ -59,7 +59,7 @@ class Command(BaseCommand):
             call_command("loaddata", file, verbosity=0)
             store_search_vectors(Publication.objects.all())  # a backup made on SQLite has none
             refreeze_older_publications()
-            rebuild_live_rows()
+            rebuild_read_models()
         cache.clear()
         rows = sum(model._default_manager.count() for model in backed_up_models())
         self.stdout.write(f"Restored {rows} rows from {file}.")

@@ -7,36 +7,19 @@ reach the page as HTML.
 
 import re
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .models import Publication
+from thaw_site.publishing.publications import Publication
+from thaw_site.publishing.search_vectors import CONFIG
 
 MIN_QUERY_LENGTH = 2
 START, STOP = "\ue000", "\ue001"
 SNIPPET_CHARS = 220
-CONFIG = "english"
 WORDS = re.compile(r"\w+", re.UNICODE)
-
-
-def search_vector():
-    return (
-        SearchVector("title", weight="A", config=CONFIG)
-        + SearchVector("summary", weight="B", config=CONFIG)
-        + SearchVector("search_text", weight="C", config=CONFIG)
-    )
-
-
-def store_search_vectors(publications):
-    """Compute and store the search vector of a queryset of publications (PostgreSQL only), in one query.
-
-    Stored, not computed per query: ranking the matches and rechecking the GIN index's hits would
-    otherwise rebuild the vector of every matching row's text (300 ms for ~900 matches at 10,000 events)."""
-    if connection.vendor == "postgresql":
-        publications.update(search_vector=search_vector())
 
 
 def search(query):

@@ -18,11 +18,10 @@ from django.templatetags.static import static
 from django.utils.timezone import template_localtime
 from jinja2 import ChainableUndefined, Environment, pass_context
 
-from events.templatetags.citations import percent
-from thaw_site.models import cached_reverse
-from thaw_site.public_history import history_url, version_url
+from thaw_site.public.history import history_url, version_url
+from thaw_site.publishing.publications import cached_reverse
 from thaw_site.templatetags.public_site import json_ld
-from thaw_site.templatetags.thaw import edtf, is_web_url
+from thaw_site.templatetags.thaw import edtf, is_web_url, percent
 
 
 @pass_context

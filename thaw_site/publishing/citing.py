@@ -6,14 +6,14 @@ render Markdown per request. The citation index (events.Citation rows) is
 derived from the same rendering by `events.citations.reindex_item`.
 """
 
-from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from .dates import validate_edtf
-from .markup import ANY_MARKER, CitedDocument
-from .publishing import Publishable, Snapshot
+from thaw_site.publishing.items import Publishable, Snapshot
+from thaw_site.publishing.publications import Kind, models_by_kind
+from thaw_site.text.dates import validate_edtf
+from thaw_site.text.markup import ANY_MARKER, CitedDocument
 
 FACT_HELP = "One citation for this fact, e.g. [@key, p. 12], or [citation needed: 2026-11]."
 
@@ -25,8 +25,9 @@ def citation_errors(item):
     for problem in document.problems:
         field_name, _, message = problem.partition(": ")
         errors.setdefault(field_name, []).append(message)
-    Source = apps.get_model("events", "Source")
-    known = set(Source.objects.filter(key__in=document.keys).values_list("key", flat=True))
+    sources = models_by_kind()[Kind.SOURCE]
+    key = sources.natural_key_field
+    known = set(sources.objects.filter(**{f"{key}__in": document.keys}).values_list(key, flat=True))
     for use in document.citations:
         if use.key not in known:
             errors.setdefault(use.field, []).append(f"unknown source key {use.key!r} in [@{use.key}]")

@@ -1,4 +1,4 @@
-"""The public side: pages built only from live publications (see thaw_site.models)."""
+"""The public side: pages built only from live publications (see thaw_site.publishing.publications)."""
 
 import datetime
 from collections import defaultdict
@@ -8,13 +8,14 @@ from django.db.models import Count
 from django.http import Http404
 from django.views.generic import DetailView, ListView
 
-from .cache import once_per_generation
-from .machine import structured_data
-from .models import CitingPage, Kind, LiveEventLink, Publication, item_url
+from thaw_site.public.machine import structured_data
+from thaw_site.publishing.generation import once_per_generation
+from thaw_site.publishing.publications import Kind, Publication, item_url
+from thaw_site.publishing.read_models import CitingPage, LiveEventLink
 
 
 @dataclass(frozen=True, slots=True)
-class Entry:
+class LiveItem:
     """A live publication as a link or a list shows it. Read as plain values rather than model instances,
     which cost twice as much to build on a page listing 60 of them."""
 
@@ -36,19 +37,19 @@ class Entry:
 class Linked:
     """A link shown on a page: the live publication it points at, and the link's detail (role, locator)."""
 
-    target: Entry
+    target: LiveItem
     detail: str = ""
 
 
 @dataclass(frozen=True)
 class Reference:
     number: int
-    source: Entry | None  # None when the source has no live version
+    source: LiveItem | None  # None when the source has no live version
     uses: list
 
 
 def live_targets(links):
-    """{(kind, slug): live Entry} for the targets of these links ([relation, kind, slug, detail]), in one
+    """{(kind, slug): LiveItem} for the live targets of these links ([relation, kind, slug, detail]), in one
     query."""
     wanted = {(kind, slug) for _relation, kind, slug, _detail in links}
     if not wanted:
@@ -59,9 +60,9 @@ def live_targets(links):
         Publication.objects.live()
         .filter(kind__in={kind for kind, _ in wanted}, slug__in={slug for _, slug in wanted})
         .order_by()
-        .values_list(*Entry.FIELDS)
+        .values_list(*LiveItem.FIELDS)
     )
-    return {(kind, slug): Entry(kind, slug, *rest) for kind, slug, *rest in found if (kind, slug) in wanted}
+    return {(kind, slug): LiveItem(kind, slug, *rest) for kind, slug, *rest in found if (kind, slug) in wanted}
 
 
 def resolve(publication):
@@ -80,26 +81,26 @@ def resolve(publication):
     return grouped, references
 
 
-EVENT_ENTRY_FIELDS = [field for field in Entry.FIELDS if field != "kind"]
+LIVE_EVENT_FIELDS = [field for field in LiveItem.FIELDS if field != "kind"]
 
 
 def events_linking_to(publication, relation):
     """The links from live events to this publication by `relation` (period, topic, participant, related), in the
-    events' date order, as (detail, *the event's Entry fields but its kind) rows: one index range of LiveEventLink
+    events' date order, as (detail, *the event's LiveItem fields but its kind) rows: one index range of LiveEventLink
     rows (see `as_linked` and `as_events`)."""
     return LiveEventLink.objects.filter(
         target_kind=publication.kind, target_slug=publication.slug, relation=relation
-    ).values_list("detail", *EVENT_ENTRY_FIELDS)
+    ).values_list("detail", *LIVE_EVENT_FIELDS)
 
 
 def as_linked(rows):
     """Rows of `events_linking_to` as Linked items: the linking event, with the link's detail (a role)."""
-    return [Linked(Entry(Kind.EVENT, *entry), detail) for detail, *entry in rows]
+    return [Linked(LiveItem(Kind.EVENT, *entry), detail) for detail, *entry in rows]
 
 
 def as_events(rows):
     """Rows of `events_linking_to` as the events' Entries."""
-    return [Entry(Kind.EVENT, *entry) for _detail, *entry in rows]
+    return [LiveItem(Kind.EVENT, *entry) for _detail, *entry in rows]
 
 
 def live_events():
@@ -115,7 +116,7 @@ def citing(source):
 
 def events_per_topic():
     """{live topic slug: how many live events it holds}, counted over every live event's topic links. Live
-    topics only: what is kept in the cache must not name an unpublished item."""
+    topics only: what is kept in the cache must not name an item that is not live."""
     return dict(
         LiveEventLink.objects.filter(
             target_kind=Kind.TOPIC,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
-from .dates import date_range, parse_date
+from thaw_site.text.dates import date_range, parse_date
 
 WIDTH = 1000
 MARGIN = 12
@@ -21,7 +21,7 @@ POINT_RADIUS = 5
 
 
 @dataclass(frozen=True)
-class Entry:
+class ChartEntry:
     """Something with an EDTF start and an optional EDTF end; an empty end may mean 'still open'."""
 
     label: str
@@ -106,14 +106,14 @@ class Chart:
 
 
 def event_entries(publications):
-    """Entries for published events (their list data holds the EDTF date and optional end)."""
-    return [Entry(p.title, p.list_data.get("date", ""), p.list_data.get("end", "")) for p in publications]
+    """Entries for live events (their list data holds the EDTF date and optional end)."""
+    return [ChartEntry(p.title, p.list_data.get("date", ""), p.list_data.get("end", "")) for p in publications]
 
 
 def office_entries(offices, *, died=""):
     """Entries for a figure's offices; an office with no end runs to the death date, or stays open."""
     return [
-        Entry(office["title"], office["start"], office["end"] or died, open_end=not (office["end"] or died))
+        ChartEntry(office["title"], office["start"], office["end"] or died, open_end=not (office["end"] or died))
         for office in offices
         if office.get("start")
     ]

@@ -31,7 +31,7 @@ from html import escape
 from django.core.exceptions import ValidationError
 from markdown_it import MarkdownIt
 
-from .dates import format_date, parse_date
+from thaw_site.text.dates import format_date, parse_date
 
 KEY = r"[A-Za-z0-9_](?:[A-Za-z0-9_.:/-]*[A-Za-z0-9_])?"
 CITE_ITEM = re.compile(rf"^\s*@(?P<key>{KEY})\s*(?:,\s*(?P<locator>[^;@\[\]]*?))?\s*$")

@@ -1,4 +1,4 @@
-"""The site for machines: one published item in the interchange format, the timeline for TimelineJS,
+"""The site for machines: one live item in the interchange format, the timeline for TimelineJS,
 and schema.org descriptions of item pages. All built from live publications only."""
 
 from django.core.exceptions import ValidationError
@@ -6,10 +6,10 @@ from django.db.models.fields.json import KT
 from django.http import Http404, JsonResponse
 from django.utils.html import escape
 
-from .dates import parse_date
-from .interchange import FORMAT, VERSION
-from .models import Kind, Publication
-from .paging import page_or_404
+from thaw_site.public.paging import page_or_404
+from thaw_site.publishing.items import INTERCHANGE_FORMAT, INTERCHANGE_VERSION
+from thaw_site.publishing.publications import Kind, Publication
+from thaw_site.text.dates import parse_date
 
 TIMELINE_EVENTS_PER_PAGE = 500
 CREATIVE_WORK_TYPES = {
@@ -29,7 +29,11 @@ def item_json(request, slug, kind):
     publication = Publication.objects.live().filter(kind=kind, slug=slug).only("data").first()
     if publication is None or "interchange" not in publication.data:
         raise Http404(f"No published {kind} here.")
-    document = {"format": FORMAT, "version": VERSION, f"{kind}s": [publication.data["interchange"]]}
+    document = {
+        "format": INTERCHANGE_FORMAT,
+        "version": INTERCHANGE_VERSION,
+        f"{kind}s": [publication.data["interchange"]],
+    }
     return JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 2})
 
 

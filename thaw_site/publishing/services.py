@@ -11,31 +11,21 @@ draft. The four-eyes rule (setting THAW_FOUR_EYES, on by default): nobody publis
 superusers excepted.
 """
 
-from collections import defaultdict
-from itertools import islice
-
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
-from . import workflow
-from .cache import bump_generation
-from .citing import citation_problems
-from .models import CITING_KINDS, CitingPage, LiveEventLink, Publication, PublishedLink, list_data
-from .publishing import Status
-from .revisions import one_revision
-from .search import store_search_vectors
-from .workflow import kind_of, live_publication, reason_with
-
-# What each kind's snapshot() reads, fetched once for a whole batch of items.
-SNAPSHOT_RELATIONS = {
-    "event": ["period", "topics", "related", "participations__figure"],
-    "figure": ["offices"],
-    "period": ["previous", "next"],
-}
-
+from thaw_site.publishing import workflow
+from thaw_site.publishing.citing import citation_problems
+from thaw_site.publishing.generation import bump_generation
+from thaw_site.publishing.items import Status
+from thaw_site.publishing.publications import Publication, list_data
+from thaw_site.publishing.read_models import remove_live_rows, write_read_models
+from thaw_site.publishing.revisions import one_revision
+from thaw_site.publishing.search_vectors import store_search_vectors
+from thaw_site.publishing.workflow import kind_of, live_publication, reason_with
 
 PERMISSIONS = {
     "submit": "thaw_site.submit_item",
@@ -45,30 +35,9 @@ PERMISSIONS = {
 }
 
 
-def interchange_item(kind, item):
-    """The item as one entry of the thaw-era format, frozen with it so /<kind>/<slug>.json serves the live version."""
-    from .interchange import export_item  # interchange imports this module to publish what it imports
-
-    return export_item(f"{kind}s", item)
-
-
 def frozen_links(snapshot):
     """The snapshot's links as stored with the publication: [relation, kind, slug, detail] in order."""
     return [[relation, kind, slug, detail[:300]] for relation, kind, slug, detail in snapshot.links]
-
-
-def refreeze_older_publications():
-    """Give publications written before their links and list data were frozen with them (say, restored from an
-    older backup) both, from their PublishedLink rows, as migrations 0004 and 0006 did for the database."""
-    older = list(Publication.objects.exclude(data__has_key="links").only("kind", "data"))
-    links = defaultdict(list)
-    rows = PublishedLink.objects.filter(publication__in=older).order_by("publication_id", "position", "id")
-    for publication_id, *link in rows.values_list("publication_id", "relation", "target_kind", "target_slug", "detail"):
-        links[publication_id].append(link)
-    for publication in older:
-        publication.data["links"] = links[publication.pk]
-        publication.list_data = list_data(publication.kind, publication.data)
-    Publication.objects.bulk_update(older, ["data", "list_data"], batch_size=500)
 
 
 @transaction.atomic
@@ -90,7 +59,7 @@ def make_live_many(items, *, by=None, note="", revisions=None):
     bump_generation()
     now = timezone.now()
     stop_being_live(Publication.objects.filter(kind=kind, item_uid__in=[item.uid for item in items], is_live=True))
-    prefetch_related_objects(items, *SNAPSHOT_RELATIONS.get(kind, []))
+    prefetch_related_objects(items, *type(items[0]).publishing_prefetch)
     snapshots = [item.snapshot() for item in items]
     publications = Publication.objects.bulk_create(
         Publication(
@@ -102,7 +71,7 @@ def make_live_many(items, *, by=None, note="", revisions=None):
             summary=snapshot.summary,
             sort_start=snapshot.sort_start,
             sort_end=snapshot.sort_end,
-            data={**snapshot.data, "links": frozen_links(snapshot), "interchange": interchange_item(kind, item)},
+            data={**snapshot.data, "links": frozen_links(snapshot), "interchange": item.to_interchange()},
             list_data=list_data(kind, snapshot.data),
             search_text=snapshot.search_text,
             published_at=now,
@@ -115,48 +84,14 @@ def make_live_many(items, *, by=None, note="", revisions=None):
         )
     )
     store_search_vectors(Publication.objects.filter(pk__in=[publication.pk for publication in publications]))
-    PublishedLink.objects.bulk_create(
-        (
-            PublishedLink(
-                publication=publication,
-                relation=relation,
-                target_kind=target_kind,
-                target_slug=target_slug,
-                detail=detail,
-                position=position,
-            )
-            for publication in publications
-            for position, (relation, target_kind, target_slug, detail) in enumerate(publication.data["links"])
-        ),
-        batch_size=2000,
-    )
-    write_live_rows(publications)
+    write_read_models(publications)
     return publications
 
 
-def write_live_rows(publications):
-    """The rows kept for live publications: their entries in sources' "cited by", and events' listed links."""
-    CitingPage.objects.bulk_create(CitingPage.entries_for(publications), batch_size=2000)
-    LiveEventLink.objects.bulk_create(LiveEventLink.entries_for(publications), batch_size=2000)
-
-
 def stop_being_live(publications):
-    """Take these live publications off the site: they stay as history, and leave their sources' "cited by" and
-    the lists of events their targets show."""
-    CitingPage.objects.filter(publication__in=publications).delete()
-    LiveEventLink.objects.filter(publication__in=publications).delete()
+    """Take these live publications off the site: they stay as history, and leave the live read models."""
+    remove_live_rows(publications)
     return publications.update(is_live=False)
-
-
-def rebuild_live_rows():
-    """Every source's "cited by" and every live event's listed links afresh from the live publications (after a
-    restore, which doesn't back them up)."""
-    CitingPage.objects.all().delete()
-    LiveEventLink.objects.all().delete()
-    live = Publication.objects.live().filter(kind__in=CITING_KINDS).defer("search_text", "search_vector").order_by()
-    publications = live.iterator(chunk_size=500)
-    while chunk := list(islice(publications, 500)):
-        write_live_rows(chunk)
 
 
 def take_down(item):

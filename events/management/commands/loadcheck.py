@@ -24,8 +24,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, close_old_connections
 
 from events.models import Event
-from thaw_site import services
-from thaw_site.models import Publication
+from thaw_site.publishing import services
+from thaw_site.publishing.publications import Publication
 
 
 def fetch(url):

@@ -11,7 +11,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from thaw_site.generator import generate_era
+from events.generator import generate_era
 
 
 class Command(BaseCommand):

@@ -9,11 +9,19 @@ from django.db.models import Count, Max, Min
 from django.http import Http404
 from django.shortcuts import render
 
-from .cache import once_per_generation
-from .models import Kind, LiveEventLink, Publication
-from .public import EVENT_ENTRY_FIELDS, Entry, as_events, events_linking_to, live_events, live_topics_with_counts
-from .search import MIN_QUERY_LENGTH, search, snippet_html
-from .timeline import build_chart, event_entries
+from thaw_site.public.pages import (
+    LIVE_EVENT_FIELDS,
+    LiveItem,
+    as_events,
+    events_linking_to,
+    live_events,
+    live_topics_with_counts,
+)
+from thaw_site.public.search import MIN_QUERY_LENGTH, search, snippet_html
+from thaw_site.public.timeline import build_chart, event_entries
+from thaw_site.publishing.generation import once_per_generation
+from thaw_site.publishing.publications import Kind, Publication
+from thaw_site.publishing.read_models import LiveEventLink
 
 KEY_FIGURES = 12
 RECENT_CHANGES = 8
@@ -24,7 +32,7 @@ RESULTS_PER_PAGE = 20
 
 def key_figures_of(events):
     """The slugs of the live people most often named in these events (rows of `events_linking_to`), most often
-    first. Only live ones: what is kept in the cache must not name an unpublished item."""
+    first. Only live ones: what is kept in the cache must not name an item that is not live."""
     counts = (
         LiveEventLink.objects.filter(relation="participant", publication__in=events.values("publication_id"))
         .values("target_slug")
@@ -83,7 +91,7 @@ class TimelineFilter(forms.Form):
 
 
 def filtered_events(filters):
-    """The timeline's live events in date order, as (publication id, *Entry fields but the kind) rows. Narrowed
+    """The timeline's live events in date order, as (publication id, *LiveItem fields but the kind) rows. Narrowed
     to a topic or a person, they are that link's LiveEventLink rows: one index range in date order, where the
     events joined to their links were sorted on every request."""
     chosen = [("topic", Kind.TOPIC, filters.get("topic")), ("participant", Kind.FIGURE, filters.get("figure"))]
@@ -103,7 +111,7 @@ def filtered_events(filters):
         events = events.filter(sort_end__gte=datetime.date(filters["start"], 1, 1))
     if filters.get("end"):
         events = events.filter(sort_start__lte=datetime.date(filters["end"], 12, 31))
-    return events.values_list(event_id, *EVENT_ENTRY_FIELDS)
+    return events.values_list(event_id, *LIVE_EVENT_FIELDS)
 
 
 def people_to_filter_by(event_ids, chosen):
@@ -125,7 +133,7 @@ def timeline(request):
     bounds = live_events().aggregate(first=Min("sort_start"), last=Max("sort_end"))
     page = Paginator(filtered_events(filters), EVENTS_PER_PAGE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
-    events = [Entry(Kind.EVENT, *entry) for _event_id, *entry in rows]
+    events = [LiveItem(Kind.EVENT, *entry) for _event_id, *entry in rows]
     figures = people_to_filter_by([event_id for event_id, *_entry in rows], filters.get("figure"))
     figure = next((title for slug, title in figures if slug == filters.get("figure")), None)
     return render(

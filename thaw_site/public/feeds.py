@@ -4,7 +4,7 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 
-from .models import Publication
+from thaw_site.publishing.publications import Publication
 
 FEED_ITEMS = 50
 

@@ -3,12 +3,14 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import Publication
+from thaw_site.publishing.items import publishable_models
+from thaw_site.publishing.publications import Publication
 
 
 class PagesSitemap(Sitemap):
     def items(self):
-        return ["home", "timeline", "people:figures", "events:topics", "events:sources"]
+        lists = [model.public_list_url_name for model in publishable_models() if model.public_list_url_name]
+        return ["home", "timeline", *lists]
 
     def location(self, item):
         return reverse(item)

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from thaw_site.interchange import MAX_ERRORS, ImportFailed, import_document, read_document
+from events.interchange import MAX_ERRORS, ImportFailed, import_document, read_document
 
 # PostgreSQL plans from table statistics that autovacuum refreshes only later: just after a large import, the
 # public pages' queries were planned for nearly empty tables (the home page's took 5.7 s instead of 60 ms).

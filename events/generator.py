@@ -13,7 +13,7 @@ import random
 
 from stdnum import ean
 
-from .interchange import FORMAT, VERSION
+from events.interchange import FORMAT, VERSION
 
 PERIODS = [
     ("late-stalin-era", "The late Stalin era", "1945-05", "1953-03-05"),

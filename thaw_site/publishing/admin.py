@@ -16,11 +16,11 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST, require_safe
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services, workflow
-from .citing import CitedItem
-from .markup import coverage_in_words
-from .models import Publication
-from .revisions import one_revision
+from thaw_site.publishing import services, workflow
+from thaw_site.publishing.citing import CitedItem
+from thaw_site.publishing.publications import Publication
+from thaw_site.publishing.revisions import one_revision
+from thaw_site.text.markup import coverage_in_words
 
 admin.site.site_header = "Thaw editorial admin"
 admin.site.site_title = "Thaw admin"

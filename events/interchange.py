@@ -1,7 +1,7 @@
 """The `thaw-era` interchange format, version 1: validate, import and export.
 
 An import is checked whole before anything is written: the JSON, the schema
-(thaw_site/schemas/thaw-era-1.schema.json), dates, ISBN check digits,
+(events/schemas/thaw-era-1.schema.json), dates, ISBN check digits,
 references between items, citation markup and keys, duplicate slugs and end
 dates before their start. Any error stops the import with messages naming
 the section, the item and the field; nothing is written. A valid document is
@@ -23,90 +23,26 @@ from stdnum import isbn as isbn_numbers
 from events.citations import reindex_items
 from events.models import Event, Participation, Period, Source, Topic
 from people.models import Figure, Office
+from thaw_site.publishing.items import INTERCHANGE_FORMAT, INTERCHANGE_VERSION, Status
+from thaw_site.publishing.revisions import one_revision, record_revisions
+from thaw_site.publishing.services import make_live, make_live_many, take_down
+from thaw_site.text.dates import parse_date
+from thaw_site.text.markup import CitedDocument
 
-from .dates import parse_date
-from .markup import CitedDocument
-from .publishing import Status
-from .revisions import one_revision, record_revisions
-from .services import make_live, make_live_many, take_down
-
-FORMAT, VERSION = "thaw-era", 1
+FORMAT, VERSION = INTERCHANGE_FORMAT, INTERCHANGE_VERSION
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "thaw-era-1.schema.json").read_text())
 MAX_BYTES = 200 * 1024 * 1024
 MAX_ERRORS = 50
 
-# Section name, model, identifying field, and scalar fields with the value an absent field means.
-# Fields whose empty value is written as null in the file are listed in NULLABLE.
+# Each section of the document, its model and the model's identifying field, in the order they are written;
+# each model lists its own scalar fields and relations (`interchange_fields`, `interchange_relations`).
 SECTIONS = {
-    "sources": (
-        Source,
-        "key",
-        {
-            "kind": "book",
-            "authors": [],
-            "title": "",
-            "publisher": "",
-            "place": "",
-            "year": None,
-            "isbn": "",
-            "url": "",
-            "accessed": None,
-            "status": "draft",
-        },
-    ),
-    "topics": (Topic, "slug", {"name": "", "description": "", "status": "draft"}),
-    "periods": (
-        Period,
-        "slug",
-        {
-            "name": "",
-            "start": "",
-            "end": "",
-            "summary": "",
-            "body": "",
-            "needs_citations_since": "",
-            "status": "draft",
-        },
-    ),
-    "figures": (
-        Figure,
-        "slug",
-        {
-            "name": "",
-            "native_name": "",
-            "born": "",
-            "died": "",
-            "born_citation": "",
-            "died_citation": "",
-            "summary": "",
-            "body": "",
-            "needs_citations_since": "",
-            "status": "draft",
-        },
-    ),
-    "events": (
-        Event,
-        "slug",
-        {
-            "title": "",
-            "date": "",
-            "end": "",
-            "date_citation": "",
-            "place": "",
-            "summary": "",
-            "body": "",
-            "needs_citations_since": "",
-            "status": "draft",
-        },
-    ),
+    "sources": (Source, "key"),
+    "topics": (Topic, "slug"),
+    "periods": (Period, "slug"),
+    "figures": (Figure, "slug"),
+    "events": (Event, "slug"),
 }
-# What current_state() reads beyond an item's own row, fetched once for all the items of a section.
-RELATIONS = {
-    "periods": ["previous", "next"],
-    "figures": ["offices"],
-    "events": ["period", "topics", "related", "participations__figure"],
-}
-NULLABLE = {"start", "end", "born", "died", "accessed", "needs_citations_since", "previous", "next", "period"}
 DATE_FIELDS = ["start", "end", "born", "died", "date", "needs_citations_since"]
 
 
@@ -211,10 +147,10 @@ def schema_errors(document):
 
 def normalise(section, item):
     """The file's item as model values: absent fields filled, nulls as the model stores them."""
-    defaults = SECTIONS[section][2]
-    values = {name: item.get(name, default) for name, default in defaults.items()}
+    model = SECTIONS[section][0]
+    values = {name: item.get(name, default) for name, default in model.interchange_fields.items()}
     for name, value in values.items():
-        if value is None and name in NULLABLE:
+        if value is None and name in model.interchange_nullable:
             values[name] = ""
     if section == "sources":
         if values["isbn"] and isbn_numbers.is_valid(values["isbn"]):
@@ -234,7 +170,7 @@ def ends_before(start, end):
 def semantic_errors(document):
     errors = []
     known = {}
-    for section, (model, ident_field, _) in SECTIONS.items():
+    for section, (model, ident_field) in SECTIONS.items():
         seen = set()
         for index, item in enumerate(document.get(section, [])):
             ident = item[ident_field]
@@ -347,40 +283,6 @@ def validate_document(document):
 
 
 # --- writing ------------------------------------------------------------------------------
-
-
-def current_state(section, instance):
-    """The instance as comparable values: scalar fields plus its relations by slug."""
-    _model, _, defaults = SECTIONS[section]
-    state = {name: getattr(instance, name) for name in defaults}
-    state.update(relations_of(section, instance))
-    return state
-
-
-def relations_of(section, instance):
-    if section == "periods":
-        return {
-            "previous": instance.previous.slug if instance.previous_id else "",
-            "next": instance.next.slug if instance.next_id else "",
-        }
-    if section == "figures":
-        return {
-            "offices": [
-                {"title": o.title, "organisation": o.organisation, "start": o.start, "end": o.end}
-                for o in sorted(instance.offices.all(), key=lambda office: office.pk)
-            ]
-        }
-    if section == "events":
-        return {
-            "period": instance.period.slug if instance.period_id else "",
-            "topics": sorted(topic.slug for topic in instance.topics.all()),
-            "participants": [
-                {"figure": p.figure.slug, "role": p.role}
-                for p in sorted(instance.participations.all(), key=lambda p: (p.order, p.pk))
-            ],
-            "related": sorted(event.slug for event in instance.related.all()),
-        }
-    return {}
 
 
 def wanted_state(section, item):
@@ -530,12 +432,12 @@ def import_document(document, *, source_name, user=None, dry_run=False):
             created = {}
             periods = {}
             for section in SCALAR_ORDER:
-                model, ident_field, defaults = SECTIONS[section]
+                model, ident_field = SECTIONS[section]
                 # Locked like an admin save locks its item: an edit in flight commits first and is compared
                 # against (so the report names what the file overwrites); one arriving later sees the import.
                 existing = (
                     model.objects.select_for_update(no_key=True)
-                    .prefetch_related(*RELATIONS.get(section, []))
+                    .prefetch_related(*model.publishing_prefetch)
                     .in_bulk([item[ident_field] for item in document.get(section, [])], field_name=ident_field)
                 )
                 new = []
@@ -547,14 +449,14 @@ def import_document(document, *, source_name, user=None, dry_run=False):
                         instance = model(**{ident_field: ident})
                         changed = None
                     else:
-                        have = current_state(section, instance)
+                        have = instance.interchange_state()
                         changed = [name for name in wanted if have.get(name) != wanted[name]]
                         if not changed:
                             report.unchanged.append((section, ident))
                             continue
                         instance.refresh_from_db()  # drops the relations prefetched above: apply_state replaces them
                     # Scalars first, so every item exists before relations point at it.
-                    for name in defaults:
+                    for name in model.interchange_fields:
                         setattr(instance, name, wanted[name])
                     if changed is None:
                         if section == "events":
@@ -594,37 +496,15 @@ def import_document(document, *, source_name, user=None, dry_run=False):
 def export_document():
     document = {"format": FORMAT, "version": VERSION}
     document["periods"] = [
-        export_item("periods", p)
-        for p in Period.objects.select_related("previous", "next").order_by("start_earliest", "slug")
+        p.to_interchange() for p in Period.objects.select_related("previous", "next").order_by("start_earliest", "slug")
     ]
-    document["topics"] = [export_item("topics", t) for t in Topic.objects.order_by("slug")]
-    document["sources"] = [export_item("sources", s) for s in Source.objects.order_by("key")]
-    document["figures"] = [
-        export_item("figures", f) for f in Figure.objects.prefetch_related("offices").order_by("slug")
-    ]
+    document["topics"] = [t.to_interchange() for t in Topic.objects.order_by("slug")]
+    document["sources"] = [s.to_interchange() for s in Source.objects.order_by("key")]
+    document["figures"] = [f.to_interchange() for f in Figure.objects.prefetch_related("offices").order_by("slug")]
     document["events"] = [
-        export_item("events", e)
+        e.to_interchange()
         for e in Event.objects.select_related("period")
         .prefetch_related("topics", "related", "participations__figure")
         .order_by("date_earliest", "date_latest", "slug")
     ]
     return document
-
-
-def export_item(section, instance):
-    _model, ident_field, _defaults = SECTIONS[section]
-    state = current_state(section, instance)
-    item = {ident_field: getattr(instance, ident_field)}
-    for name, value in state.items():
-        if name in NULLABLE and value == "":
-            value = None
-        item[name] = value
-    if section == "sources":
-        item["isbn"] = isbn_numbers.format(instance.isbn) if instance.isbn else ""
-        item["accessed"] = instance.accessed.isoformat() if instance.accessed else None
-    if section == "figures":
-        item["offices"] = [
-            {name: (value or None) if name in NULLABLE else value for name, value in office.items()}
-            for office in item["offices"]
-        ]
-    return item

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.views.generic import ListView
 
-from .models import URL_NAMES, Publication
+from thaw_site.publishing.publications import Publication, url_names
 
 PUBLICATIONS_PER_PAGE = 50
 
@@ -61,9 +61,9 @@ def history_urls(prefix, name, detail_view):
 
 def history_url(publication):
     """The address of a publication's item's history: the templates' |history_url."""
-    return reverse(f"{URL_NAMES[publication.kind]}_history", args=[publication.slug])
+    return reverse(f"{url_names()[publication.kind]}_history", args=[publication.slug])
 
 
 def version_url(publication, slug):
     """A publication's permanent address, under the item's current slug: the templates' version_url()."""
-    return reverse(f"{URL_NAMES[publication.kind]}_version", args=[slug, publication.pk])
+    return reverse(f"{url_names()[publication.kind]}_version", args=[slug, publication.pk])

@@ -1,6 +1,6 @@
 """Reading an item's revision history: what changed between two revisions, who edited, what waits for review.
 
-The workflow's writes live in thaw_site.services; this module only reads.
+The workflow's writes live in thaw_site.publishing.services; this module only reads.
 """
 
 import difflib
@@ -9,12 +9,12 @@ from dataclasses import dataclass
 
 from django.utils.html import format_html, format_html_join
 
-from .models import Publication
+from thaw_site.publishing.publications import Publication
 
 # Fields the workflow sets: a change to these alone is not an edit of the item.
 WORKFLOW_FIELDS = ("status", "published_at", "updated_at", "uid")
 
-# Change reasons of the rows the transitions write (see thaw_site.services).
+# Change reasons of the rows the transitions write (see thaw_site.publishing.services).
 SUBMITTED = "Submitted for review"
 SENT_BACK = "Sent back"
 PUBLISHED = "Published"
@@ -154,7 +154,7 @@ def last_transition(item, label):
 
 
 @dataclass
-class Entry:
+class QueueEntry:
     """An item in a queue or dashboard list, with the revision that put it there."""
 
     item: object
@@ -167,7 +167,7 @@ def in_review(models):
     entries = []
     for model in models:
         for item in model.objects.filter(status="in_review"):
-            entries.append(Entry(item, last_transition(item, SUBMITTED), unpublished_changes(item)))
+            entries.append(QueueEntry(item, last_transition(item, SUBMITTED), unpublished_changes(item)))
     return sorted(entries, key=lambda entry: entry.revision.history_date if entry.revision else entry.item.updated_at)
 
 
@@ -189,7 +189,7 @@ def sent_back_to(user, models):
             if latest and (latest.history_change_reason or "").startswith(SENT_BACK):
                 submitted = last_transition(item, SUBMITTED)
                 if submitted and submitted.history_user_id == user.pk:
-                    entries.append(Entry(item, latest, []))
+                    entries.append(QueueEntry(item, latest, []))
     return entries
 
 

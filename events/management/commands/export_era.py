@@ -8,7 +8,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from thaw_site.interchange import export_document
+from events.interchange import export_document
 
 
 class Command(BaseCommand):

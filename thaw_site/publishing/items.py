@@ -1,0 +1,130 @@
+"""What every editorial item (a working copy, in the events and people apps) shares: a workflow status, its
+public URL, and what publishing freezes of it.
+
+`status` is the workflow's (draft, in review, published, withdrawn); `Model.objects.published()` reads it.
+Whether an item is *live*, on the public site, is a fact about its publications (thaw_site.publishing.
+publications): the public site never reads working copies, and a published item edited since stays live as it
+was published.
+"""
+
+import uuid
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+# The interchange format each item writes itself into (`Publishable.to_interchange`), which publishing freezes
+# with every publication and /<kind>/<slug>.json serves. Its reader and writer live in events.interchange.
+INTERCHANGE_FORMAT, INTERCHANGE_VERSION = "thaw-era", 1
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    PUBLISHED = "published", "Published"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+
+class NaturalKeyManager(models.Manager):
+    def get_by_natural_key(self, key):
+        return self.get(**{self.model.natural_key_field: key})
+
+
+class Publishable(models.Model):
+    """An editorial item, identified outside the database by its slug (or key)."""
+
+    natural_key_field = "slug"
+    public_url_name = ""  # the URL name of the item's public page, reversed with its natural key
+    public_list_url_name = ""  # the URL name of the public list of all items of the kind, if there is one
+    # Related rows that snapshot() and interchange_relations() read, fetched once for a batch of items.
+    publishing_prefetch = ()
+    # The scalar fields of the item's thaw-era entry, each with the value an absent field means; of those,
+    # the ones written as null when empty.
+    interchange_fields = {}
+    interchange_nullable = frozenset()
+
+    status = models.CharField(
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
+        help_text="Only published items appear on the public site.",
+    )
+    published_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the item was last published."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    uid = models.UUIDField(
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text="Stable identity across databases (dumps, restores); publications refer to it.",
+    )
+
+    objects = NaturalKeyManager.from_queryset(PublishableQuerySet)()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return getattr(self, "name", None) or getattr(self, "title", None) or self.natural_key()[0]
+
+    def save(self, *args, **kwargs):
+        self.derive_fields()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse(self.public_url_name, args=self.natural_key())
+
+    def derive_fields(self):
+        """Set the fields computed from the others. save() calls it; bulk writers call it before bulk_create,
+        so an item written in bulk holds exactly what save() would have stored. Subclasses extend it."""
+        if self.is_published and self.published_at is None:
+            self.published_at = timezone.now()
+
+    def natural_key(self):
+        return (getattr(self, self.natural_key_field),)
+
+    def interchange_relations(self):
+        """The item's relations as its thaw-era entry holds them (other items by slug); subclasses extend it."""
+        return {}
+
+    def interchange_state(self):
+        """The item as comparable thaw-era values: its scalar fields and its relations, empty values as ""."""
+        return {name: getattr(self, name) for name in self.interchange_fields} | self.interchange_relations()
+
+    def to_interchange(self):
+        """The item as one entry of the thaw-era format (docs/interchange-format.md)."""
+        entry = {self.natural_key_field: self.natural_key()[0]}
+        for name, value in self.interchange_state().items():
+            entry[name] = None if name in self.interchange_nullable and value == "" else value
+        return entry
+
+    @property
+    def is_published(self):
+        return self.status == Status.PUBLISHED
+
+
+def publishable_models():
+    """The editorial item models of every installed app."""
+    return [model for model in apps.get_models() if issubclass(model, Publishable)]
+
+
+@dataclass
+class Snapshot:
+    """What a publication freezes of an item: see thaw_site.publishing.publications.Publication."""
+
+    title: str
+    summary: str = ""
+    sort_start: object = None
+    sort_end: object = None
+    data: dict = field(default_factory=dict)
+    search_text: str = ""
+    links: list = field(default_factory=list)  # (relation, target kind, target slug, detail)
