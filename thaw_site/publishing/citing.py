@@ -6,11 +6,15 @@ render Markdown per request. The citation index (events.Citation rows) is
 derived from the same rendering by `events.citations.reindex_item`.
 """
 
+from collections.abc import Iterable
+from datetime import date
+from typing import Any, ClassVar
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from thaw_site.publishing.items import Publishable, Snapshot
+from thaw_site.publishing.items import Link, Publishable, Snapshot
 from thaw_site.publishing.publications import Kind, models_by_kind
 from thaw_site.text.dates import validate_edtf
 from thaw_site.text.markup import ANY_MARKER, CitedDocument
@@ -18,10 +22,10 @@ from thaw_site.text.markup import ANY_MARKER, CitedDocument
 FACT_HELP = "One citation for this fact, e.g. [@key, p. 12], or [citation needed: 2026-11]."
 
 
-def citation_errors(item):
+def citation_errors(item: "CitedItem") -> dict[str, list[str]]:
     """{field: [message]} for every malformed citation or flag and every unknown source key in the item."""
     document, _ = item.cite()
-    errors = {}
+    errors: dict[str, list[str]] = {}
     for problem in document.problems:
         field_name, _, message = problem.partition(": ")
         errors.setdefault(field_name, []).append(message)
@@ -34,7 +38,7 @@ def citation_errors(item):
     return errors
 
 
-def citation_problems(item):
+def citation_problems(item: Publishable) -> list[str]:
     """What stops the item being published under the citation policy, as "field: message" lines.
 
     Empty when the policy (settings.THAW_CITATION_POLICY, on by default) is off, or for items
@@ -45,7 +49,7 @@ def citation_problems(item):
     return [f"{name}: {message}" for name, messages in citation_errors(item).items() for message in messages]
 
 
-def has_no_citation(item):
+def has_no_citation(item: Publishable) -> bool:
     """True when a cited item cites no source at all: publishing it should be confirmed."""
     return isinstance(item, CitedItem) and not item.cite()[0].citations
 
@@ -68,30 +72,40 @@ class CitedItem(Publishable):
     rendered = models.JSONField(default=dict, blank=True, editable=False)
 
     # Names of CharFields holding one citation for a structured fact, in page order.
-    cited_facts = ()
+    cited_facts: ClassVar[tuple[str, ...]] = ()
 
     class Meta:
         abstract = True
 
-    def cite(self):
+    def cite(self) -> tuple[CitedDocument, dict[str, object]]:
         """Render every cited field into one document, facts first as they appear first on the page."""
         document = CitedDocument()
-        rendered = {name: document.render_fact(getattr(self, name), name) for name in self.cited_facts}
+        rendered: dict[str, object] = {
+            name: document.render_fact(getattr(self, name), name) for name in self.cited_facts
+        }
         rendered["body"] = document.render_body(self.body)
         rendered["coverage"] = document.coverage()
         return document, rendered
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         errors = citation_errors(self)
         if errors:
             raise ValidationError(errors)
 
-    def derive_fields(self):
+    def derive_fields(self) -> None:
         super().derive_fields()
         self.citation_document, self.rendered = self.cite()
 
-    def cited_snapshot(self, *, title, sort_start, sort_end, data, links):
+    def cited_snapshot(
+        self,
+        *,
+        title: str,
+        sort_start: date | None,
+        sort_end: date | None,
+        data: dict[str, Any],
+        links: Iterable[Link],
+    ) -> Snapshot:
         """A Snapshot of this item with its rendered text, references, flags and citation links."""
         document, rendered = self.cite()
         cites = [("cites", "source", use.key, use.locator) for use in document.citations]

@@ -9,11 +9,16 @@ was published.
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
 
 from django.apps import apps
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 # The interchange format each item writes itself into (`Publishable.to_interchange`), which publishing freezes
 # with every publication and /<kind>/<slug>.json serves. Its reader and writer live in events.interchange.
@@ -27,28 +32,35 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
-class PublishableQuerySet(models.QuerySet):
-    def published(self):
+# A link of an item to another, as publishing freezes it: (relation, target kind, target slug, detail).
+Link = tuple[str, str, str, str]
+
+_P = TypeVar("_P", bound="Publishable")
+
+
+class PublishableQuerySet(models.QuerySet[_P]):
+    def published(self) -> Self:
         return self.filter(status=Status.PUBLISHED)
 
 
-class NaturalKeyManager(models.Manager):
-    def get_by_natural_key(self, key):
+class NaturalKeyManager(models.Manager[_P]):
+    def get_by_natural_key(self, key: str) -> _P:
         return self.get(**{self.model.natural_key_field: key})
 
 
 class Publishable(models.Model):
     """An editorial item, identified outside the database by its slug (or key)."""
 
-    natural_key_field = "slug"
-    public_url_name = ""  # the URL name of the item's public page, reversed with its natural key
-    public_list_url_name = ""  # the URL name of the public list of all items of the kind, if there is one
+    natural_key_field: ClassVar[str] = "slug"
+    public_url_name: ClassVar[str] = ""  # the URL name of the item's public page, reversed with its natural key
+    # the URL name of the public list of all items of the kind, if there is one
+    public_list_url_name: ClassVar[str] = ""
     # Related rows that snapshot() and interchange_relations() read, fetched once for a batch of items.
-    publishing_prefetch = ()
+    publishing_prefetch: ClassVar[tuple[str, ...]] = ()
     # The scalar fields of the item's thaw-era entry, each with the value an absent field means; of those,
     # the ones written as null when empty.
-    interchange_fields = {}
-    interchange_nullable = frozenset()
+    interchange_fields: ClassVar[dict[str, Any]] = {}
+    interchange_nullable: ClassVar[frozenset[str]] = frozenset()
 
     status = models.CharField(
         max_length=10,
@@ -70,49 +82,59 @@ class Publishable(models.Model):
 
     objects = NaturalKeyManager.from_queryset(PublishableQuerySet)()
 
+    if TYPE_CHECKING:
+        # Set on the item for one save, and read by simple-history as it writes the history row: who made the change
+        # and why, or (by being there at all) that the save records no row.
+        _history_user: User | AnonymousUser | None
+        _change_reason: str
+        skip_history_when_saving: bool
+
+        # What publishing freezes of the item: every kind of item defines it (events.models, people.models).
+        def snapshot(self) -> "Snapshot": ...
+
     class Meta:
         abstract = True
 
-    def __str__(self):
+    def __str__(self) -> str:
         return getattr(self, "name", None) or getattr(self, "title", None) or self.natural_key()[0]
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.derive_fields()
         super().save(*args, **kwargs)
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse(self.public_url_name, args=self.natural_key())
 
-    def derive_fields(self):
+    def derive_fields(self) -> None:
         """Set the fields computed from the others. save() calls it; bulk writers call it before bulk_create,
         so an item written in bulk holds exactly what save() would have stored. Subclasses extend it."""
         if self.is_published and self.published_at is None:
             self.published_at = timezone.now()
 
-    def natural_key(self):
+    def natural_key(self) -> tuple[str]:
         return (getattr(self, self.natural_key_field),)
 
-    def interchange_relations(self):
+    def interchange_relations(self) -> dict[str, Any]:
         """The item's relations as its thaw-era entry holds them (other items by slug); subclasses extend it."""
         return {}
 
-    def interchange_state(self):
+    def interchange_state(self) -> dict[str, Any]:
         """The item as comparable thaw-era values: its scalar fields and its relations, empty values as ""."""
         return {name: getattr(self, name) for name in self.interchange_fields} | self.interchange_relations()
 
-    def to_interchange(self):
+    def to_interchange(self) -> dict[str, Any]:
         """The item as one entry of the thaw-era format (docs/interchange-format.md)."""
-        entry = {self.natural_key_field: self.natural_key()[0]}
+        entry: dict[str, Any] = {self.natural_key_field: self.natural_key()[0]}
         for name, value in self.interchange_state().items():
             entry[name] = None if name in self.interchange_nullable and value == "" else value
         return entry
 
     @property
-    def is_published(self):
+    def is_published(self) -> bool:
         return self.status == Status.PUBLISHED
 
 
-def publishable_models():
+def publishable_models() -> list[type[Publishable]]:
     """The editorial item models of every installed app."""
     return [model for model in apps.get_models() if issubclass(model, Publishable)]
 
@@ -123,8 +145,8 @@ class Snapshot:
 
     title: str
     summary: str = ""
-    sort_start: object = None
-    sort_end: object = None
-    data: dict = field(default_factory=dict)
+    sort_start: date | None = None
+    sort_end: date | None = None
+    data: dict[str, Any] = field(default_factory=dict)
     search_text: str = ""
-    links: list = field(default_factory=list)  # (relation, target kind, target slug, detail)
+    links: list[Link] = field(default_factory=list)  # (relation, target kind, target slug, detail)

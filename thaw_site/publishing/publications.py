@@ -13,7 +13,9 @@ them, the live version stays as it was until a reviewer publishes a change,
 and a page costs a few indexed queries however large the archive grows.
 """
 
+from collections.abc import Mapping
 from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -22,6 +24,9 @@ from django.db.models import Q
 from django.urls import get_script_prefix, reverse
 
 from thaw_site.publishing.items import publishable_models
+
+if TYPE_CHECKING:
+    from thaw_site.publishing.items import Publishable
 
 
 class Kind(models.TextChoices):
@@ -33,19 +38,20 @@ class Kind(models.TextChoices):
 
 
 @cache
-def models_by_kind():
+def models_by_kind() -> dict[str, type["Publishable"]]:
     """The editorial model behind each kind of publication."""
-    return {model._meta.model_name: model for model in publishable_models()}
+    # django-stubs types Options.model_name as optional: a model class's is always set.
+    return {cast(str, model._meta.model_name): model for model in publishable_models()}
 
 
-def url_names():
+def url_names() -> dict[str, str]:
     """Each kind's public URL name, as its model declares it (`public_url_name`)."""
     return {kind: model.public_url_name for kind, model in models_by_kind().items()}
 
 
 # The part of `data` that lists of items show (an event's date, a figure's lifespan, a period's span, a
 # source's bibliographic entry): lists and reference lists read it instead of the whole page's data.
-LIST_DATA = {
+LIST_DATA: dict[str, tuple[str, ...]] = {
     Kind.EVENT: ("date", "end", "when"),
     Kind.FIGURE: ("lifespan",),
     Kind.PERIOD: ("span",),
@@ -53,35 +59,35 @@ LIST_DATA = {
 }
 
 
-def list_data(kind, data):
+def list_data(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
     return {key: data[key] for key in LIST_DATA.get(kind, ()) if key in data}
 
 
 @lru_cache(maxsize=20_000)
-def _reverse(script_prefix, name, args):
+def _reverse(script_prefix: str, name: str, args: tuple[str | int, ...]) -> str:
     return reverse(name, args=args)
 
 
-def cached_reverse(name, *args):
+def cached_reverse(name: str, *args: str | int) -> str:
     """reverse(name, args=args), remembered: pages link dozens of items and reverse() was their largest cost
     after the queries. The script prefix is part of the key because reverse() reads it."""
     return _reverse(get_script_prefix(), name, args)
 
 
-def item_url(kind, slug):
+def item_url(kind: str, slug: str) -> str:
     return cached_reverse(url_names()[kind], slug)
 
 
-class PublicationQuerySet(models.QuerySet):
-    def live(self):
+class PublicationQuerySet(models.QuerySet["Publication"]):
+    def live(self) -> Self:
         # As `is_live IN (true)`: SQLite reads the plain `is_live` that `is_live=True` becomes as no equality,
         # so it would use no index beginning (kind, is_live, …) for order, and sort every live row instead.
         return self.filter(is_live__in=[True])
 
-    def of_kind(self, kind):
+    def of_kind(self, kind: str) -> Self:
         return self.filter(kind=kind)
 
-    def in_order(self):
+    def in_order(self) -> Self:
         return self.order_by("sort_start", "sort_end", "slug")
 
 
@@ -138,8 +144,8 @@ class Publication(models.Model):
             models.Index(fields=["kind", "slug", "is_live"], name="publication_by_slug"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.slug} published {self.published_at:%Y-%m-%d %H:%M}"
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return item_url(self.kind, self.slug)

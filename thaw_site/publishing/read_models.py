@@ -16,9 +16,12 @@ withdraw, restore and import. Migrations 0007 and 0008 filled the live ones for 
 """
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from itertools import islice
+from typing import Self
 
 from django.db import models
+from django.db.models import QuerySet
 
 from thaw_site.publishing.publications import Kind, Publication, item_url, list_data
 
@@ -39,11 +42,11 @@ class PublishedLink(models.Model):
         ordering = ["position", "id"]
         indexes = [models.Index(fields=["relation", "target_kind", "target_slug"], name="link_target")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.publication.slug} {self.relation} {self.target_kind} {self.target_slug}"
 
     @classmethod
-    def entries_for(cls, publications):
+    def entries_for(cls, publications: Iterable[Publication]) -> list[Self]:
         """The unsaved rows of these publications: one per frozen link, in order."""
         return [
             cls(
@@ -96,11 +99,11 @@ class LiveEventLink(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.slug} {self.relation} {self.target_kind} {self.target_slug}"
 
     @classmethod
-    def entries_for(cls, publications):
+    def entries_for(cls, publications: Iterable[Publication]) -> list[Self]:
         """The unsaved rows of these live publications: one per listed link of each event among them."""
         return [
             cls(
@@ -125,7 +128,7 @@ class LiveEventLink(models.Model):
 
 
 # The kinds whose pages a source page lists as citing it, in the order it lists them.
-CITING_KINDS = [Kind.PERIOD, Kind.EVENT, Kind.FIGURE]
+CITING_KINDS: list[str] = [Kind.PERIOD, Kind.EVENT, Kind.FIGURE]
 
 
 class CitingPage(models.Model):
@@ -154,20 +157,20 @@ class CitingPage(models.Model):
             models.Index(fields=["source_slug", "kind_order", "sort_start", "sort_end", "slug"], name="citing_in_order")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.slug} cites {self.source_slug}"
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return item_url(self.kind, self.slug)
 
     @classmethod
-    def entries_for(cls, publications):
+    def entries_for(cls, publications: Iterable[Publication]) -> list[Self]:
         """The unsaved entries of these live publications: one per source each of them cites."""
-        entries = []
+        entries: list[Self] = []
         for publication in publications:
             if publication.kind not in CITING_KINDS:
                 continue
-            locators = {}
+            locators: dict[str, list[str]] = {}
             for relation, _kind, slug, detail in publication.data.get("links", []):
                 if relation == "cites":
                     locators.setdefault(slug, []).append(detail)
@@ -188,7 +191,7 @@ class CitingPage(models.Model):
         return entries
 
 
-def write_read_models(publications):
+def write_read_models(publications: Sequence[Publication]) -> None:
     """Every read model's rows for these new publications (only those live get live rows)."""
     PublishedLink.objects.bulk_create(PublishedLink.entries_for(publications), batch_size=BATCH)
     live = [publication for publication in publications if publication.is_live]
@@ -196,13 +199,13 @@ def write_read_models(publications):
     LiveEventLink.objects.bulk_create(LiveEventLink.entries_for(live), batch_size=BATCH)
 
 
-def remove_live_rows(publications):
+def remove_live_rows(publications: QuerySet[Publication]) -> None:
     """Take these publications (a queryset) out of the live read models, as they stop being live."""
     CitingPage.objects.filter(publication__in=publications).delete()
     LiveEventLink.objects.filter(publication__in=publications).delete()
 
 
-def rebuild_read_models():
+def rebuild_read_models() -> None:
     """Every read model afresh from the publications (after a restore, which doesn't back the live ones up)."""
     PublishedLink.objects.all().delete()
     CitingPage.objects.all().delete()
@@ -212,11 +215,11 @@ def rebuild_read_models():
         write_read_models(chunk)
 
 
-def refreeze_older_publications():
+def refreeze_older_publications() -> None:
     """Give publications written before their links and list data were frozen with them (say, restored from an
     older backup) both, from their PublishedLink rows, as migrations 0004 and 0006 did for the database."""
     older = list(Publication.objects.exclude(data__has_key="links").only("kind", "data"))
-    links = defaultdict(list)
+    links: defaultdict[int, list[list[str]]] = defaultdict(list)
     rows = PublishedLink.objects.filter(publication__in=older).order_by("publication_id", "position", "id")
     for publication_id, *link in rows.values_list("publication_id", "relation", "target_kind", "target_slug", "detail"):
         links[publication_id].append(link)

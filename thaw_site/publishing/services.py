@@ -11,10 +11,13 @@ draft. The four-eyes rule (setting THAW_FOUR_EYES, on by default): nobody publis
 superusers excepted.
 """
 
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, cast
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import prefetch_related_objects
+from django.db.models import QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from thaw_site.publishing import workflow
@@ -27,6 +30,12 @@ from thaw_site.publishing.revisions import one_revision
 from thaw_site.publishing.search_vectors import store_search_vectors
 from thaw_site.publishing.workflow import kind_of, live_publication, reason_with
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+    from simple_history.models import HistoricalChanges
+
+    from thaw_site.publishing.items import Publishable, Snapshot
+
 PERMISSIONS = {
     "submit": "thaw_site.submit_item",
     "send_back": "thaw_site.send_back_item",
@@ -35,19 +44,25 @@ PERMISSIONS = {
 }
 
 
-def frozen_links(snapshot):
+def frozen_links(snapshot: "Snapshot") -> list[list[str]]:
     """The snapshot's links as stored with the publication: [relation, kind, slug, detail] in order."""
     return [[relation, kind, slug, detail[:300]] for relation, kind, slug, detail in snapshot.links]
 
 
 @transaction.atomic
-def make_live(item, *, by=None, note=""):
+def make_live(item: "Publishable", *, by: "User | None" = None, note: str = "") -> Publication:
     """Freeze the item as it is now into its live publication; the previous one stays as history."""
     return make_live_many([item], by=by, note=note)[0]
 
 
 @transaction.atomic
-def make_live_many(items, *, by=None, note="", revisions=None):
+def make_live_many(
+    items: Sequence["Publishable"],
+    *,
+    by: "User | None" = None,
+    note: str = "",
+    revisions: "Mapping[int, HistoricalChanges] | None" = None,
+) -> list[Publication]:
     """`make_live` for many items of one kind at once, in a fixed number of queries (imports use it).
 
     `revisions` maps an item's pk to its newest history row when the caller has it at hand.
@@ -88,19 +103,19 @@ def make_live_many(items, *, by=None, note="", revisions=None):
     return publications
 
 
-def stop_being_live(publications):
+def stop_being_live(publications: QuerySet[Publication]) -> int:
     """Take these live publications off the site: they stay as history, and leave the live read models."""
     remove_live_rows(publications)
     return publications.update(is_live=False)
 
 
-def take_down(item):
+def take_down(item: "Publishable") -> int:
     """Remove the item's live version from the public site; its publications stay as history."""
     bump_generation()
     return stop_being_live(Publication.objects.filter(kind=kind_of(item), item_uid=item.uid, is_live=True))
 
 
-def record_status(item, status, *, by, reason):
+def record_status(item: "Publishable", status: str, *, by: "User | AnonymousUser | None", reason: str) -> None:
     """Save a status change as one revision naming who and why."""
     item.status = status
     if status == Status.PUBLISHED:
@@ -113,21 +128,21 @@ def record_status(item, status, *, by, reason):
         del item._history_user, item._change_reason
 
 
-def check_permission(user, transition, item):
+def check_permission(user: "User | AnonymousUser | None", transition: str, item: "Publishable") -> None:
     if user is None or not user.is_authenticated or not user.is_active:
         raise PermissionDenied("Sign in to change an item's status.")
     if not user.has_perm(PERMISSIONS[transition]):
         raise PermissionDenied(f"You may not {transition.replace('_', ' ')} items: ask a reviewer.")
 
 
-def has_unpublished_changes(item):
+def has_unpublished_changes(item: "Publishable") -> bool:
     """Any revision since the live one counts, including changes the item's own history can't diff (offices)."""
     live = live_publication(item)
     latest = workflow.latest_revision(item)
     return live is None or (latest is not None and latest.history_id != live.revision_id)
 
 
-def lock(item):
+def lock(item: "Publishable") -> None:
     """Hold the item's row until the transaction commits and read its status from it, not from a stale copy:
     two reviewers clicking Publish at once make one publication, two editors saving at once make one revision.
     The lock leaves rows that refer to the item free to be written (no_key): two events linked to each other can
@@ -136,26 +151,26 @@ def lock(item):
     item.status, item.published_at = current.status, current.published_at
 
 
-def can_submit(item):
+def can_submit(item: "Publishable") -> bool:
     if item.status in (Status.DRAFT, Status.WITHDRAWN):
         return True
     return item.status == Status.PUBLISHED and has_unpublished_changes(item)
 
 
-def require_state(ok, item, action):
+def require_state(ok: bool, item: "Publishable", action: str) -> None:
     if not ok:
         raise ValidationError(
             f"“{item}” is {item.get_status_display().lower()}: it can't be {action} now.", code="invalid_state"
         )
 
 
-def require_note(text, what):
+def require_note(text: str | None, what: str) -> None:
     if not (text or "").strip():
         raise ValidationError(f"Write {what}.", code="required")
 
 
 @transaction.atomic
-def submit_for_review(*, item, by, note=""):
+def submit_for_review(*, item: "Publishable", by: "User | AnonymousUser | None", note: str = "") -> None:
     """Ask for review: a draft, a withdrawn item, or a published item with unpublished changes."""
     check_permission(by, "submit", item)
     lock(item)
@@ -164,7 +179,7 @@ def submit_for_review(*, item, by, note=""):
 
 
 @transaction.atomic
-def send_back(*, item, by, comment):
+def send_back(*, item: "Publishable", by: "User | AnonymousUser | None", comment: str) -> None:
     """Return an item in review to its authors as a draft, with the reviewer's comment."""
     check_permission(by, "send_back", item)
     lock(item)
@@ -173,7 +188,7 @@ def send_back(*, item, by, comment):
     record_status(item, Status.DRAFT, by=by, reason=reason_with(workflow.SENT_BACK, comment.strip()))
 
 
-def check_four_eyes(item, by):
+def check_four_eyes(item: "Publishable", by: "User") -> None:
     if by.is_superuser or not settings.THAW_FOUR_EYES:
         return
     if by.pk in workflow.editors_since_live(item):
@@ -181,20 +196,21 @@ def check_four_eyes(item, by):
 
 
 @transaction.atomic
-def publish(*, item, by, note=""):
+def publish(*, item: "Publishable", by: "User | AnonymousUser | None", note: str = "") -> Publication:
     """Publish an item in review: its current revision becomes the live version."""
     check_permission(by, "publish", item)
     lock(item)
     require_state(item.status == Status.IN_REVIEW, item, "published")
-    check_four_eyes(item, by)
+    # check_permission let only an active, signed-in user through: a User, not an AnonymousUser or None.
+    check_four_eyes(item, cast("User", by))
     if problems := citation_problems(item):
         raise ValidationError(problems, code="citation_policy")
     record_status(item, Status.PUBLISHED, by=by, reason=reason_with(workflow.PUBLISHED, note))
-    return make_live(item, by=by, note=note)
+    return make_live(item, by=cast("User", by), note=note)
 
 
 @transaction.atomic
-def withdraw(*, item, by, note=""):
+def withdraw(*, item: "Publishable", by: "User | AnonymousUser | None", note: str = "") -> None:
     """Take an item's live version off the public site; the item and its history stay."""
     check_permission(by, "withdraw", item)
     lock(item)
@@ -204,14 +220,14 @@ def withdraw(*, item, by, note=""):
     take_down(item)
 
 
-def restore_fields(item, revision):
+def restore_fields(item: "Publishable", revision: "HistoricalChanges") -> None:
     old = revision.instance
     for field in item._meta.concrete_fields:
         if field.editable and not field.primary_key and field.name not in workflow.WORKFLOW_FIELDS:
             setattr(item, field.attname, getattr(old, field.attname))
 
 
-def restore_related(item, revision):
+def restore_related(item: "Publishable", revision: "HistoricalChanges") -> None:
     for model_field in revision._history_m2m_fields:
         through = model_field.remote_field.through
         own_name = next(f.name for f in through._meta.fields if f.is_relation and f.related_model is type(item))
@@ -224,7 +240,9 @@ def restore_related(item, revision):
 
 
 @transaction.atomic
-def restore_revision(*, item, revision, by, note=""):
+def restore_revision(
+    *, item: "Publishable", revision: "HistoricalChanges", by: "User | AnonymousUser | None", note: str = ""
+) -> "HistoricalChanges | None":
     """Make a new revision equal to an old one. It is a draft: restoring never publishes."""
     if by is None or not by.is_authenticated or not by.has_perm(f"{item._meta.app_label}.change_{kind_of(item)}"):
         raise PermissionDenied("You may not edit this item.")
