@@ -4,8 +4,8 @@ Every page's throughput is reported as a ratio to this view's, measured in the
 same run, so the figures mean the same on a faster or slower machine.
 """
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 
 
-def hello(request):
+def hello(request: HttpRequest) -> HttpResponse:
     return HttpResponse(b"Hello, world.\n", content_type="text/plain")

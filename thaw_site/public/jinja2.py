@@ -8,15 +8,20 @@ The globals and filters are the tags and filters the templates used under the Dj
 project's own come from its template tag libraries, so both engines share one implementation.
 """
 
+import datetime
 import itertools
 import operator
+from collections.abc import Iterable
 from types import SimpleNamespace
+from typing import Any
 
+from django.http import QueryDict
 from django.template import defaultfilters
 from django.template.defaulttags import querystring as django_querystring
 from django.templatetags.static import static
-from django.utils.timezone import template_localtime
+from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # missing from the stubs
 from jinja2 import ChainableUndefined, Environment, pass_context
+from jinja2.runtime import Context
 
 from thaw_site.public.history import history_url, version_url
 from thaw_site.publishing.publications import cached_reverse
@@ -25,23 +30,24 @@ from thaw_site.templatetags.thaw import edtf, is_web_url, percent
 
 
 @pass_context
-def querystring(context, query_dict=None, **kwargs):
+def querystring(context: Context, query_dict: QueryDict | None = None, **kwargs: Any) -> str:
     """Django's {% querystring %}: the request's query string with these parameters set, or removed by None."""
-    return django_querystring(SimpleNamespace(request=context["request"]), query_dict, **kwargs)
+    # It reads nothing of its template Context but the request.
+    return django_querystring(SimpleNamespace(request=context["request"]), query_dict, **kwargs)  # type: ignore[arg-type]
 
 
-def date(value, arg=None):
+def date(value: datetime.date | str | None, arg: str | None = None) -> str:
     """Django's |date, in the current time zone as the Django template language shows datetimes."""
     return defaultfilters.date(template_localtime(value), arg)
 
 
-def regroup(items, attribute):
+def regroup(items: Iterable[object], attribute: str) -> list[SimpleNamespace]:
     """{% regroup %}: (grouper, list) for each run of consecutive items with the same (dotted) attribute."""
     key = operator.attrgetter(attribute)
     return [SimpleNamespace(grouper=grouper, list=list(group)) for grouper, group in itertools.groupby(items, key)]
 
 
-def environment(**options):
+def environment(**options: Any) -> Environment:
     # Missing variables and attributes print as nothing, as in the Django template language (the backend's
     # default, DebugUndefined when DEBUG, would print them as "{{ name }}"). A template's final newline is
     # kept, as the Django template language keeps it, so includes lay out the same.

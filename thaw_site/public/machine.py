@@ -1,9 +1,13 @@
 """The site for machines: one live item in the interchange format, the timeline for TimelineJS,
 and schema.org descriptions of item pages. All built from live publications only."""
 
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, NotRequired, Protocol, TypedDict, TypeVar
+
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page
 from django.db.models.fields.json import KT
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.html import escape
 
 from thaw_site.public.paging import page_or_404
@@ -12,7 +16,7 @@ from thaw_site.publishing.publications import Kind, Publication
 from thaw_site.text.dates import parse_date
 
 TIMELINE_EVENTS_PER_PAGE = 500
-CREATIVE_WORK_TYPES = {
+CREATIVE_WORK_TYPES: dict[str | None, str] = {  # looked up by a source's kind, None when it has none
     "book": "Book",
     "chapter": "Chapter",
     "article-journal": "ScholarlyArticle",
@@ -23,8 +27,62 @@ CREATIVE_WORK_TYPES = {
     "thesis": "Thesis",
 }
 
+T = TypeVar("T")
 
-def item_json(request, slug, kind):
+# A schema.org description (JSON-LD): an open object whose keys depend on its "@type".
+JsonLd = dict[str, object]
+
+
+class TimelineDate(TypedDict):
+    """A TimelineJS date object."""
+
+    year: int
+    month: NotRequired[int]
+    day: NotRequired[int]
+    display_date: str
+
+
+class TimelineText(TypedDict):
+    headline: str
+    text: str
+
+
+class TimelineEvent(TypedDict):
+    """A TimelineJS slide, with the id this site gives it."""
+
+    unique_id: str
+    start_date: TimelineDate
+    end_date: NotRequired[TimelineDate]
+    text: TimelineText
+
+
+# What structured_data reads of an item page's links and references (thaw_site.public.pages builds them: Linked,
+# Reference and LiveItem, which it can't name here, as that module imports this one).
+class LinkTarget(Protocol):
+    @property
+    def title(self) -> str: ...
+
+    def get_absolute_url(self) -> str: ...
+
+
+class Link(Protocol):
+    @property
+    def target(self) -> LinkTarget: ...
+
+
+class ReferenceSource(Protocol):
+    @property
+    def list_data(self) -> Mapping[str, Any]: ...
+
+    def get_absolute_url(self) -> str: ...
+
+
+class NumberedReference(Protocol):
+    @property
+    def source(self) -> ReferenceSource | None: ...
+
+
+def item_json(request: HttpRequest, slug: str, kind: str) -> JsonResponse:
     """The live version of one item as a thaw-era document holding just that item (importable as it is)."""
     publication = Publication.objects.live().filter(kind=kind, slug=slug).only("data").first()
     if publication is None or "interchange" not in publication.data:
@@ -37,7 +95,7 @@ def item_json(request, slug, kind):
     return JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 2})
 
 
-def timeline_date(text):
+def timeline_date(text: str | None) -> TimelineDate | None:
     """An EDTF date as a TimelineJS date object; None for empty or unreadable text."""
     if not text:
         return None
@@ -45,7 +103,7 @@ def timeline_date(text):
         date = parse_date(text)
     except ValidationError:
         return None
-    value = {"year": date.year, "display_date": str(date)}
+    value: TimelineDate = {"year": date.year, "display_date": str(date)}
     if date.month:
         value["month"] = date.month
     if date.day:
@@ -53,16 +111,16 @@ def timeline_date(text):
     return value
 
 
-def page_url(request, page, number):
+def page_url(request: HttpRequest, page: Page[T], number: int) -> str | None:
     """The absolute URL of another page of this paginated document, or None past either end."""
     if not (1 <= number <= page.paginator.num_pages):
         return None
     query = request.GET.copy()
-    query["page"] = number
+    query["page"] = number  # type: ignore[assignment]  # the stubs want str; urlencode() writes str(number)
     return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
 
-def timeline_json(request):
+def timeline_json(request: HttpRequest) -> JsonResponse:
     """Live events in the JSON that TimelineJS (timeline.knightlab.com) reads, a page at a time.
 
     Beside TimelineJS's `title` and `events`: `count` (live events on every page together) and the absolute
@@ -75,13 +133,13 @@ def timeline_json(request):
         .values("slug", "title", "summary", date=KT("list_data__date"), end=KT("list_data__end"))
     )
     page = page_or_404(request, rows, TIMELINE_EVENTS_PER_PAGE)
-    events = []
+    events: list[TimelineEvent] = []
     for row in page.object_list:
         start = timeline_date(row["date"])
         if start is None:
             continue
         url = request.build_absolute_uri(f"/events/{row['slug']}/")
-        event = {
+        event: TimelineEvent = {
             "unique_id": row["slug"],
             "start_date": start,
             "text": {
@@ -108,14 +166,14 @@ def timeline_json(request):
     return JsonResponse(document, json_dumps_params={"ensure_ascii": False})
 
 
-def iso_date(text):
+def iso_date(text: str | None) -> str | None:
     """EDTF without its qualifier is ISO 8601 (1956, 1956-02, 1956-02-25)."""
     return text.rstrip("~?%") if text else None
 
 
-def creative_work(source, url):
+def creative_work(source: Mapping[str, Any], url: str) -> JsonLd:
     """A source (its publication data) as a schema.org CreativeWork."""
-    work = {
+    work: JsonLd = {
         "@type": CREATIVE_WORK_TYPES.get(source.get("kind"), "CreativeWork"),
         "name": source.get("title"),
         "url": url,
@@ -132,17 +190,22 @@ def creative_work(source, url):
     return work
 
 
-def linked_url(request, linked):
+def linked_url(request: HttpRequest, linked: Link) -> str:
     return request.build_absolute_uri(linked.target.get_absolute_url())
 
 
-def structured_data(request, publication, links, references):
+def structured_data(
+    request: HttpRequest,
+    publication: Publication,
+    links: Mapping[str, Sequence[Link]],
+    references: Iterable[NumberedReference],
+) -> JsonLd:
     """A schema.org description of an item page: the page (with its citations) about the thing it describes."""
     data = publication.data
     url = request.build_absolute_uri(publication.get_absolute_url())
     if publication.kind == Kind.SOURCE:
         return {"@context": "https://schema.org", **creative_work(data, url)}
-    about = {"@type": "Thing", "name": publication.title, "description": publication.summary}
+    about: JsonLd = {"@type": "Thing", "name": publication.title, "description": publication.summary}
     if publication.kind == Kind.EVENT:
         about = {
             "@type": "Event",

@@ -2,9 +2,11 @@
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.views.generic import DetailView, ListView
 
@@ -12,6 +14,28 @@ from thaw_site.public.machine import structured_data
 from thaw_site.publishing.generation import once_per_generation
 from thaw_site.publishing.publications import Kind, Publication, item_url
 from thaw_site.publishing.read_models import CitingPage, LiveEventLink
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    # DetailView and ListView are generic in the stubs only.
+    PublicationDetailView = DetailView[Publication]
+    PublicationListView = ListView[Publication]
+
+    class EventCount(TypedDict):
+        event_count: int
+
+    # A live topic with how many live events it holds (live_topics_with_counts).
+    TopicWithCount = WithAnnotations[Publication, EventCount]
+else:
+    PublicationDetailView = DetailView
+    PublicationListView = ListView
+
+# A link as a publication's data["links"] holds it: [relation, kind, slug, detail].
+FrozenLink = Sequence[str]
+# A row of `events_linking_to`: (detail, *the event's LiveItem fields but its kind); of `filtered_events` in
+# thaw_site.public.views: (publication id, *the same fields).
+EventRow = tuple[Any, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,11 +49,11 @@ class LiveItem:
     summary: str
     sort_start: datetime.date | None
     sort_end: datetime.date | None
-    list_data: dict
+    list_data: dict[str, Any]
 
     FIELDS = ("kind", "slug", "title", "summary", "sort_start", "sort_end", "list_data")
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return item_url(self.kind, self.slug)
 
 
@@ -41,14 +65,26 @@ class Linked:
     detail: str = ""
 
 
+class ReferenceUse(TypedDict):
+    """One citation of a reference's source, as the publication's data["references"] holds it."""
+
+    anchor: str
+    letter: str
+    locator: str
+
+
 @dataclass(frozen=True)
 class Reference:
     number: int
     source: LiveItem | None  # None when the source has no live version
-    uses: list
+    uses: list[ReferenceUse]
 
 
-def live_targets(links):
+# A page's links to live items, by relation (read as links["related"] and the like, missing ones empty).
+LinksByRelation = defaultdict[str, list[Linked]]
+
+
+def live_targets(links: Iterable[FrozenLink]) -> dict[tuple[str, str], LiveItem]:
     """{(kind, slug): LiveItem} for the live targets of these links ([relation, kind, slug, detail]), in one
     query."""
     wanted = {(kind, slug) for _relation, kind, slug, _detail in links}
@@ -65,11 +101,11 @@ def live_targets(links):
     return {(kind, slug): LiveItem(kind, slug, *rest) for kind, slug, *rest in found if (kind, slug) in wanted}
 
 
-def resolve(publication):
+def resolve(publication: Publication) -> tuple[LinksByRelation, list[Reference]]:
     """The publication's links grouped by relation (only those whose target is live), and its references."""
     links = publication.data["links"]  # as PublishedLink holds them; read from the row the page has already
     targets = live_targets(links)
-    grouped = defaultdict(list)
+    grouped: LinksByRelation = defaultdict(list)
     for relation, kind, slug, detail in links:
         target = targets.get((kind, slug))
         if target is not None and relation != "cites":
@@ -84,7 +120,7 @@ def resolve(publication):
 LIVE_EVENT_FIELDS = [field for field in LiveItem.FIELDS if field != "kind"]
 
 
-def events_linking_to(publication, relation):
+def events_linking_to(publication: Publication, relation: str) -> QuerySet[LiveEventLink, EventRow]:
     """The links from live events to this publication by `relation` (period, topic, participant, related), in the
     events' date order, as (detail, *the event's LiveItem fields but its kind) rows: one index range of LiveEventLink
     rows (see `as_linked` and `as_events`)."""
@@ -93,28 +129,28 @@ def events_linking_to(publication, relation):
     ).values_list("detail", *LIVE_EVENT_FIELDS)
 
 
-def as_linked(rows):
+def as_linked(rows: Iterable[EventRow]) -> list[Linked]:
     """Rows of `events_linking_to` as Linked items: the linking event, with the link's detail (a role)."""
     return [Linked(LiveItem(Kind.EVENT, *entry), detail) for detail, *entry in rows]
 
 
-def as_events(rows):
+def as_events(rows: Iterable[EventRow]) -> list[LiveItem]:
     """Rows of `events_linking_to` as the events' Entries."""
     return [LiveItem(Kind.EVENT, *entry) for _detail, *entry in rows]
 
 
-def live_events():
+def live_events() -> QuerySet[Publication]:
     """Live events in date order, with the data their list entries show."""
     return Publication.objects.live().of_kind(Kind.EVENT).defer("search_text", "data").in_order()
 
 
-def citing(source):
+def citing(source: Publication) -> QuerySet[CitingPage]:
     """The live periods, events and people that cite this source, each once with its locators (CitingPage rows):
     periods first, then events, then people, each in date order."""
     return CitingPage.objects.filter(source_slug=source.slug).only("kind", "slug", "title", "locators")
 
 
-def events_per_topic():
+def events_per_topic() -> dict[str, int]:
     """{live topic slug: how many live events it holds}, counted over every live event's topic links. Live
     topics only: what is kept in the cache must not name an item that is not live."""
     return dict(
@@ -129,28 +165,31 @@ def events_per_topic():
     )
 
 
-def live_topics_with_counts():
+def live_topics_with_counts() -> "list[TopicWithCount]":
     """Live topics, each with `event_count`: how many live events it holds."""
-    counts = once_per_generation("events-per-topic", events_per_topic)
-    topics = list(Publication.objects.live().of_kind(Kind.TOPIC).defer("search_text", "data").order_by("title"))
+    counts: dict[str, int] = once_per_generation("events-per-topic", events_per_topic)
+    topics = cast(  # given their event_count just below
+        "list[TopicWithCount]",
+        list(Publication.objects.live().of_kind(Kind.TOPIC).defer("search_text", "data").order_by("title")),
+    )
     for topic in topics:
         topic.event_count = counts.get(topic.slug, 0)
     return topics
 
 
-class LiveDetailView(DetailView):
+class LiveDetailView(PublicationDetailView):
     """An item page from its live publication; anything without one is a 404."""
 
-    kind = None
+    kind: Kind | None = None
     context_object_name = "item"
 
-    def get_object(self, queryset=None):
+    def get_object(self, queryset: QuerySet[Publication] | None = None) -> Publication:
         try:  # at most one: the one_live_per_slug constraint
             return Publication.objects.live().get(kind=self.kind, slug=self.kwargs["slug"])
         except Publication.DoesNotExist:
             raise Http404(f"No published {self.kind} here.") from None
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         links, references = resolve(self.object)
         return super().get_context_data(
             data=self.object.data,
@@ -161,10 +200,11 @@ class LiveDetailView(DetailView):
         )
 
 
-class LiveListView(ListView):
-    kind = None
-    ordering = ["title"]
-    deferred = ["search_text"]
+class LiveListView(PublicationListView):
+    kind: Kind | None = None
+    ordering: Sequence[str] = ["title"]
+    deferred: Sequence[str] = ["search_text"]
 
-    def get_queryset(self):
-        return Publication.objects.live().of_kind(self.kind).defer(*self.deferred).order_by(*self.ordering)
+    def get_queryset(self) -> QuerySet[Publication]:
+        # Every list view sets its kind (None is only the base class's placeholder).
+        return Publication.objects.live().of_kind(cast(Kind, self.kind)).defer(*self.deferred).order_by(*self.ordering)

@@ -6,12 +6,13 @@ reach the page as HTML.
 """
 
 import re
+from collections.abc import Sequence
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from thaw_site.publishing.publications import Publication
 from thaw_site.publishing.search_vectors import CONFIG
@@ -22,9 +23,9 @@ SNIPPET_CHARS = 220
 WORDS = re.compile(r"\w+", re.UNICODE)
 
 
-def search(query):
+def search(query: str) -> QuerySet[Publication]:
     """Live publications matching the query, best first, each with a `snippet` attribute source."""
-    live = Publication.objects.live().defer("data", "list_data", "search_vector")
+    live: QuerySet[Publication] = Publication.objects.live().defer("data", "list_data", "search_vector")
     if connection.vendor == "postgresql":
         text_query = SearchQuery(query, search_type="websearch", config=CONFIG)
         return (
@@ -58,7 +59,7 @@ def search(query):
     )
 
 
-def marked_snippet(text, terms):
+def marked_snippet(text: str, terms: Sequence[str]) -> str:
     """A window of plain text around the first term found, with every term wrapped in the markers."""
     lowered = text.lower()
     found = [lowered.find(term.lower()) for term in terms]
@@ -75,7 +76,7 @@ def marked_snippet(text, terms):
     return window
 
 
-def snippet_html(publication, query):
+def snippet_html(publication: Publication, query: str) -> SafeString:
     """The publication's highlighted snippet as safe HTML."""
     marked = getattr(publication, "headline", None)
     if marked is None:

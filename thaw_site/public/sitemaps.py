@@ -1,28 +1,38 @@
 """sitemap.xml: the fixed pages and every live publication."""
 
+import datetime
+from typing import TYPE_CHECKING
+
 from django.contrib.sitemaps import Sitemap
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from thaw_site.publishing.items import publishable_models
 from thaw_site.publishing.publications import Publication
 
+if TYPE_CHECKING:  # Sitemap is generic in the stubs only
+    URLNameSitemap = Sitemap[str]
+    PublicationSitemap = Sitemap[Publication]
+else:
+    URLNameSitemap = PublicationSitemap = Sitemap
 
-class PagesSitemap(Sitemap):
-    def items(self):
+
+class PagesSitemap(URLNameSitemap):
+    def items(self) -> list[str]:
         lists = [model.public_list_url_name for model in publishable_models() if model.public_list_url_name]
         return ["home", "timeline", *lists]
 
-    def location(self, item):
+    def location(self, item: str) -> str:
         return reverse(item)
 
 
-class PublicationsSitemap(Sitemap):
+class PublicationsSitemap(PublicationSitemap):
     limit = 5000
 
-    def items(self):
+    def items(self) -> QuerySet[Publication]:
         return Publication.objects.live().only("kind", "slug", "published_at").order_by("kind", "slug")
 
-    def lastmod(self, item):
+    def lastmod(self, item: Publication) -> datetime.datetime:
         return item.published_at
 
 

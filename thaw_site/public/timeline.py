@@ -6,7 +6,9 @@ packed into lanes so that none overlaps another.
 """
 
 import datetime
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
 
@@ -42,36 +44,36 @@ class Mark:
     lane_height: int = LANE
 
     @property
-    def y(self):
+    def y(self) -> int:
         return (self.lane + 1) * self.lane_height - LANE + 2
 
     @property
-    def label_y(self):
+    def label_y(self) -> int:
         return self.y - 5
 
     @property
-    def label_at_end(self):
+    def label_at_end(self) -> bool:
         """A label starting late in the chart ends at its mark's end instead, so it stays inside."""
         return self.x > WIDTH * 0.55
 
     @property
-    def label_x(self):
+    def label_x(self) -> float:
         return round(self.x + self.width, 1) if self.label_at_end else self.x
 
     @property
-    def cx(self):
+    def cx(self) -> float:
         return self.x
 
     @property
-    def cy(self):
+    def cy(self) -> float:
         return self.y + LANE / 2 - 2
 
     @property
-    def height(self):
+    def height(self) -> int:
         return LANE - 4
 
     @property
-    def extent(self):
+    def extent(self) -> tuple[float, float]:
         return (self.x - POINT_RADIUS, self.x + POINT_RADIUS) if self.point else (self.x, self.x + self.width)
 
 
@@ -86,31 +88,41 @@ class Tick:
 class Chart:
     first_year: int
     last_year: int
-    marks: list
-    ticks: list
+    marks: list[Mark]
+    ticks: list[Tick]
     lanes: int
     labelled: bool = False
     width: int = WIDTH
 
     @property
-    def axis_y(self):
+    def axis_y(self) -> int:
         return max(self.lanes, 1) * (LABELLED_LANE if self.labelled else LANE) + 4
 
     @property
-    def height(self):
+    def height(self) -> int:
         return self.axis_y + AXIS
 
     @property
-    def label_y(self):
+    def label_y(self) -> int:
         return self.axis_y + 16
 
 
-def event_entries(publications):
+class ListedEvent(Protocol):
+    """A live event as a list shows it (a LiveItem, or its Publication)."""
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def list_data(self) -> Mapping[str, Any]: ...
+
+
+def event_entries(publications: Iterable[ListedEvent]) -> list[ChartEntry]:
     """Entries for live events (their list data holds the EDTF date and optional end)."""
     return [ChartEntry(p.title, p.list_data.get("date", ""), p.list_data.get("end", "")) for p in publications]
 
 
-def office_entries(offices, *, died=""):
+def office_entries(offices: Iterable[Mapping[str, Any]], *, died: str = "") -> list[ChartEntry]:
     """Entries for a figure's offices; an office with no end runs to the death date, or stays open."""
     return [
         ChartEntry(office["title"], office["start"], office["end"] or died, open_end=not (office["end"] or died))
@@ -119,12 +131,22 @@ def office_entries(offices, *, died=""):
     ]
 
 
-def build_chart(entries, *, first_year=None, last_year=None, labelled=False):
+# An entry laid out: (entry, earliest day, latest day, drawn as a point, drawn fuzzy).
+Span = tuple[ChartEntry, datetime.date, datetime.date, bool, bool]
+
+
+def build_chart(
+    entries: Iterable[ChartEntry],
+    *,
+    first_year: int | None = None,
+    last_year: int | None = None,
+    labelled: bool = False,
+) -> Chart:
     """Lay out the entries between first_year and last_year (default: the years they cover).
 
     Unlabelled marks share lanes wherever they don't overlap; labelled ones get a lane each, titled.
     """
-    spans = []
+    spans: list[Span] = []
     for entry in entries:
         try:
             start = parse_date(entry.start)
@@ -146,11 +168,11 @@ def build_chart(entries, *, first_year=None, last_year=None, labelled=False):
     total_days = (datetime.date(last_year + 1, 1, 1) - origin).days
     scale = (WIDTH - 2 * MARGIN) / total_days
 
-    def x_of(day):
+    def x_of(day: datetime.date) -> float:
         clamped = min(max(day, origin), datetime.date(last_year, 12, 31) + datetime.timedelta(days=1))
         return round(MARGIN + (clamped - origin).days * scale, 1)
 
-    lane_ends = []
+    lane_ends: list[float] = []
     marks = []
     for entry, earliest, latest, point, fuzzy in sorted(spans, key=lambda s: (s[1], s[2])):
         if entry.open_end:

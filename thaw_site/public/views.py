@@ -1,16 +1,19 @@
 """Site-wide pages: home, the timeline and search, all built from live publications."""
 
 import datetime
+from collections.abc import Iterable, Mapping
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Min
-from django.http import Http404
+from django.db.models import Count, Max, Min, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from thaw_site.public.pages import (
     LIVE_EVENT_FIELDS,
+    EventRow,
     LiveItem,
     as_events,
     events_linking_to,
@@ -30,7 +33,7 @@ EVENTS_PER_PAGE = 60
 RESULTS_PER_PAGE = 20
 
 
-def key_figures_of(events):
+def key_figures_of(events: QuerySet[LiveEventLink, EventRow]) -> list[str]:
     """The slugs of the live people most often named in these events (rows of `events_linking_to`), most often
     first. Only live ones: what is kept in the cache must not name an item that is not live."""
     counts = (
@@ -44,7 +47,7 @@ def key_figures_of(events):
     return [slug for slug in ranked if slug in live][:KEY_FIGURES]
 
 
-def home(request):
+def home(request: HttpRequest) -> HttpResponse:
     periods = Publication.objects.live().of_kind(Kind.PERIOD).defer("search_text").in_order()
     period = next((p for p in periods if p.slug == settings.THAW_MAIN_PERIOD), None)
     if period is None:
@@ -82,15 +85,15 @@ class TimelineFilter(forms.Form):
     start = forms.IntegerField(required=False, min_value=1, max_value=9999, label="From year")
     end = forms.IntegerField(required=False, min_value=1, max_value=9999, label="To year")
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = cast(dict[str, Any], super().clean())  # BaseForm.clean() returns cleaned_data; overrides may not
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and end < start:
             cleaned["start"], cleaned["end"] = end, start
         return cleaned
 
 
-def filtered_events(filters):
+def filtered_events(filters: Mapping[str, Any]) -> QuerySet[LiveEventLink, EventRow] | QuerySet[Publication, EventRow]:
     """The timeline's live events in date order, as (publication id, *LiveItem fields but the kind) rows. Narrowed
     to a topic or a person, they are that link's LiveEventLink rows: one index range in date order, where the
     events joined to their links were sorted on every request."""
@@ -100,6 +103,7 @@ def filtered_events(filters):
         for relation, kind, slug in chosen
         if slug
     ]
+    events: QuerySet[LiveEventLink] | QuerySet[Publication]  # the links' rows, or the events themselves
     if links:
         events, *others = links
         for other in others:
@@ -114,7 +118,7 @@ def filtered_events(filters):
     return events.values_list(event_id, *LIVE_EVENT_FIELDS)
 
 
-def people_to_filter_by(event_ids, chosen):
+def people_to_filter_by(event_ids: Iterable[int], chosen: str | None) -> list[tuple[str, str]]:
     """(slug, name) of the live people in these events, and of the chosen one: a list of every person would
     grow with the archive (2,000 at the generated scale)."""
     participants = LiveEventLink.objects.filter(publication__in=event_ids, relation="participant").order_by()
@@ -124,7 +128,7 @@ def people_to_filter_by(event_ids, chosen):
     return list(people.values_list("slug", "title").order_by("title"))
 
 
-def timeline(request):
+def timeline(request: HttpRequest) -> HttpResponse:
     form = TimelineFilter(request.GET)
     form.is_valid()
     filters = form.cleaned_data
@@ -154,7 +158,7 @@ def timeline(request):
     )
 
 
-def search_page(request):
+def search_page(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     results = search(query) if len(query) >= MIN_QUERY_LENGTH else None
     page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page")) if results is not None else None
