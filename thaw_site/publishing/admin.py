@@ -1,25 +1,32 @@
 """Admin pieces shared by every editorial model: edit summaries, one revision per real change, edit conflicts,
 the workflow buttons, unpublished changes, and revision history with compare and restore."""
 
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
 from itertools import pairwise
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef, Subquery
-from django.http import Http404
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.forms.models import BaseInlineFormSet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST, require_safe
 from simple_history.admin import SimpleHistoryAdmin
 
 from thaw_site.publishing import services, workflow
 from thaw_site.publishing.citing import CitedItem
+from thaw_site.publishing.items import Publishable
 from thaw_site.publishing.publications import Publication
 from thaw_site.publishing.revisions import one_revision
+from thaw_site.publishing.workflow import Revision
 from thaw_site.text.markup import coverage_in_words
 
 admin.site.site_header = "Thaw editorial admin"
@@ -28,8 +35,11 @@ admin.site.index_title = "The era, 1953–1964"
 
 EDIT_FIELDS = ("edit_summary", "base_revision")
 
+# An item as the admin's queryset gives it: a working copy annotated with its latest and live revision ids.
+AdminItem = Any
 
-class RevisionForm(forms.ModelForm):
+
+class RevisionForm(forms.ModelForm):  # type: ignore[type-arg]  # ItemAdmin sets the model per item kind
     """An item form that asks why, and refuses to overwrite a revision the editor has not seen."""
 
     edit_summary = forms.CharField(
@@ -38,13 +48,13 @@ class RevisionForm(forms.ModelForm):
     )
     base_revision = forms.IntegerField(required=False, widget=forms.HiddenInput)  # existing items need one: see clean()
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         latest = workflow.latest_revision(self.instance) if self.instance.pk else None
         self.fields["base_revision"].initial = latest.history_id if latest else None
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
         if self.instance.pk:
             # Hold the item's row until the save commits: a concurrent save waits here, then sees this one's revision.
             services.lock(self.instance)
@@ -53,7 +63,7 @@ class RevisionForm(forms.ModelForm):
         return cleaned
 
 
-def unseen_edits(item, base_id):
+def unseen_edits(item: Publishable, base_id: int | None) -> str | None:
     """Why a change made from revision `base_id` of the item would overwrite an edit its editor has not seen, or
     None. The caller holds the item's row."""
     latest = workflow.latest_revision(item)
@@ -70,14 +80,14 @@ def unseen_edits(item, base_id):
     return None
 
 
-def edited_since(item, base):
+def edited_since(item: Publishable, base: Revision) -> bool:
     """Whether any revision after `base` edits the item: workflow transitions alone do not."""
     rows = list(item.history.filter(history_date__gte=base.history_date).order_by("history_date", "history_id"))
     newer = rows[rows.index(base) :]
     return any(not workflow.is_transition(row, previous) for previous, row in pairwise(newer))
 
 
-def conflict_message(base, latest):
+def conflict_message(base: Revision | None, latest: Revision) -> str:
     who = latest.history_user or "someone"
     changes = workflow.compare(base, latest)
     what = "; ".join(f"{change.label}: {short(change.old)} → {short(change.new)}" for change in changes)
@@ -88,23 +98,23 @@ def conflict_message(base, latest):
     )
 
 
-def short(value, limit=80):
+def short(value: object, limit: int = 80) -> str:
     text = workflow._text(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def writes_rows(formset):
+def writes_rows(formset: BaseInlineFormSet[Any, Any, Any]) -> bool:
     """Whether saving the formset writes a row. A row posted with the id of a row the item doesn't have (another
     item's) counts as changed, but Django saves nothing for it."""
     initial = formset.initial_form_count()
     return any(form.has_changed() and (i >= initial or form.instance.pk) for i, form in enumerate(formset.forms))
 
 
-def changed_anything(form, formsets):
+def changed_anything(form: forms.ModelForm[Any], formsets: Sequence[BaseInlineFormSet[Any, Any, Any]]) -> bool:
     return any(name not in EDIT_FIELDS for name in form.changed_data) or any(writes_rows(fs) for fs in formsets)
 
 
-class ItemAdmin(SimpleHistoryAdmin):
+class ItemAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple-history ships no type information
     """Status moves only through the workflow buttons; every save needs an edit summary and writes one revision."""
 
     form = RevisionForm
@@ -118,28 +128,27 @@ class ItemAdmin(SimpleHistoryAdmin):
     class Media:
         js = ["admin/js/source_keys.js"]  # lists source keys under cited fields; inert elsewhere
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         history = self.model.history.model.objects.filter(id=OuterRef("pk")).order_by("-history_date", "-history_id")
         live = Publication.objects.live().filter(kind=self.model._meta.model_name, item_uid=OuterRef("uid"))
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                latest_revision_id=Subquery(history.values("history_id")[:1]),
-                live_revision_id=Subquery(live.values("revision_id")[:1]),
-                has_live_version=Exists(live),
-            )
+        items: QuerySet[Any] = super().get_queryset(request)
+        return items.annotate(
+            latest_revision_id=Subquery(history.values("history_id")[:1]),
+            live_revision_id=Subquery(live.values("revision_id")[:1]),
+            has_live_version=Exists(live),
         )
 
-    def get_list_display(self, request):
+    def get_list_display(self, request: HttpRequest) -> list[Any]:
         extra = ["coverage"] if issubclass(self.model, CitedItem) else []
         return [*super().get_list_display(request), *extra, "has_unpublished_changes"]
 
     @admin.display(description="Coverage")
-    def coverage(self, obj):
+    def coverage(self, obj: AdminItem) -> str:
         return coverage_in_words(obj.rendered.get("coverage"))
 
-    def get_fieldsets(self, request, obj=None):
+    def get_fieldsets(
+        self, request: HttpRequest, obj: AdminItem | None = None
+    ) -> list[tuple[str | None, dict[str, Any]]]:
         fieldsets = [
             (name, {**options, "fields": [f for f in options["fields"] if f not in EDIT_FIELDS]})
             for name, options in super().get_fieldsets(request, obj)
@@ -147,19 +156,21 @@ class ItemAdmin(SimpleHistoryAdmin):
         return [*fieldsets, ("Your edit", {"fields": list(EDIT_FIELDS)})]
 
     @admin.display(boolean=True, description="Public")
-    def is_public(self, obj):
-        return obj.has_live_version
+    def is_public(self, obj: AdminItem) -> bool:
+        return bool(obj.has_live_version)
 
     @admin.display(boolean=True, description="Unpublished changes")
-    def has_unpublished_changes(self, obj):
-        return obj.has_live_version and obj.latest_revision_id != obj.live_revision_id
+    def has_unpublished_changes(self, obj: AdminItem) -> bool:
+        return bool(obj.has_live_version and obj.latest_revision_id != obj.live_revision_id)
 
     # Saving: the model and its relations are saved together as one revision, and only if something changed.
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: AdminItem, form: forms.ModelForm[Any], change: bool) -> None:
         """Deferred to save_related, so the item and its relations make one revision."""
 
-    def save_related(self, request, form, formsets, change):
+    def save_related(
+        self, request: HttpRequest, form: forms.ModelForm[Any], formsets: Sequence[Any], change: bool
+    ) -> None:
         obj = form.instance
         if change and not changed_anything(form, formsets):
             messages.info(request, "Nothing changed, so no revision was recorded.")
@@ -172,7 +183,7 @@ class ItemAdmin(SimpleHistoryAdmin):
 
     # The workflow on the change form.
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern | URLResolver]:
         prefix = f"{self.opts.app_label}_{self.opts.model_name}"
         return [
             path(
@@ -193,16 +204,16 @@ class ItemAdmin(SimpleHistoryAdmin):
             *super().get_urls(),
         ]
 
-    def viewable(self, request, object_id):
+    def viewable(self, request: HttpRequest, object_id: str) -> AdminItem:
         obj = get_object_or_404(self.get_queryset(request), pk=object_id)
         if not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
         return obj
 
-    def change_url(self, obj):
+    def change_url(self, obj: AdminItem) -> str:
         return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
 
-    def workflow_context(self, request, obj):
+    def workflow_context(self, request: HttpRequest, obj: AdminItem) -> dict[str, Any]:
         user = request.user
         live = workflow.live_publication(obj)
         allowed = {
@@ -218,18 +229,21 @@ class ItemAdmin(SimpleHistoryAdmin):
             "revisions_url": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_revisions", args=[obj.pk]),
         }
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         obj = self.get_object(request, object_id)
         if obj is not None:
             extra_context = {**(extra_context or {}), "workflow": self.workflow_context(request, obj)}
-        return super().change_view(request, object_id, form_url, extra_context)
+        response: HttpResponse = super().change_view(request, object_id, form_url, extra_context)
+        return response
 
     @method_decorator(require_POST)
     @transaction.atomic
-    def transition_view(self, request, object_id, transition):
+    def transition_view(self, request: HttpRequest, object_id: str, transition: str) -> HttpResponseRedirect:
         obj = self.viewable(request, object_id)
         text = request.POST.get("note", "")
-        actions = {
+        actions: dict[str, Callable[[], object]] = {
             "submit": lambda: services.submit_for_review(item=obj, by=request.user, note=text),
             "send_back": lambda: services.send_back(item=obj, by=request.user, comment=text),
             "publish": lambda: services.publish(item=obj, by=request.user, note=text),
@@ -245,7 +259,7 @@ class ItemAdmin(SimpleHistoryAdmin):
             messages.success(request, f"“{obj}” is now {obj.get_status_display().lower()}.")
         return redirect(self.change_url(obj))
 
-    def revisions_view(self, request, object_id):
+    def revisions_view(self, request: HttpRequest, object_id: str) -> TemplateResponse:
         obj = self.viewable(request, object_id)
         rows = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id"))
         by_id = {row.history_id: row for row in rows}
@@ -268,7 +282,7 @@ class ItemAdmin(SimpleHistoryAdmin):
 
     @method_decorator(require_POST)
     @transaction.atomic
-    def restore_view(self, request, object_id, history_id):
+    def restore_view(self, request: HttpRequest, object_id: str, history_id: int) -> HttpResponseRedirect:
         obj = self.viewable(request, object_id)
         revision = get_object_or_404(obj.history, history_id=history_id)
         services.lock(obj)
@@ -283,38 +297,41 @@ class ItemAdmin(SimpleHistoryAdmin):
             messages.success(request, f"Revision {history_id} restored as a new draft: submit it for review.")
         return redirect(self.change_url(obj))
 
-    def revert_disabled(self, request, obj=None):
+    def revert_disabled(self, request: HttpRequest, obj: AdminItem | None = None) -> bool:
         """simple-history's revert would skip the edit summary and the workflow: restore goes through ours."""
         return True
 
     @method_decorator(require_safe)
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         """An old revision, read only: revert_disabled only hides the button, and a POST here would save its
         many-to-many fields for anyone who may view the item, without an edit summary."""
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        response: HttpResponse = super().history_form_view(request, object_id, version_id, extra_context)
+        return response
 
 
-def _int(value):
+def _int(value: str | None) -> int | None:
     try:
-        return int(value)
+        return int(value)  # type: ignore[arg-type]  # None is refused like any text that is not a number
     except (TypeError, ValueError):
         return None
 
 
-def change_url_of(item):
+def change_url_of(item: models.Model) -> str:
     return reverse(f"admin:{item._meta.app_label}_{item._meta.model_name}_change", args=[item.pk])
 
 
-def viewable_models(request, site=admin.site):
+def viewable_models(request: HttpRequest, site: admin.AdminSite = admin.site) -> list[type[Publishable]]:
     """The editorial models the user may see in the admin: pages gathering items from all of them show only these."""
     return [
-        model
+        cast(type[Publishable], model)  # ItemAdmin administers editorial items only
         for model, model_admin in site._registry.items()
         if isinstance(model_admin, ItemAdmin) and model_admin.has_view_or_change_permission(request)
     ]
 
 
-def review_queue_view(request):
+def review_queue_view(request: HttpRequest) -> TemplateResponse:
     """Reviewers' queue: every item in review, oldest submission first, with its diff against the live version."""
     models = viewable_models(request)
     if not models:

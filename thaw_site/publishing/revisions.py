@@ -6,14 +6,24 @@ that span an item and its relations go through `one_revision`, which
 silences those and records a single row with the editor and the reason.
 """
 
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import models
 from django.db.models.signals import post_save, pre_save
 from simple_history.models import HistoricalRecords
 
+# A model instance that simple-history records. It reads the private attributes set here (who, why, skip this
+# save), which no model declares, and its managers (`history`) are added at run time: the checker can't see them.
+Tracked = Any
+
 
 @contextmanager
-def one_revision(instance, *, user, reason, created):
+def one_revision(
+    instance: Tracked, *, user: AbstractBaseUser | AnonymousUser | None, reason: str, created: bool
+) -> Iterator[Tracked]:
     """Save `instance` and its relations inside the block; record one history row after it."""
     instance.skip_history_when_saving = True
     instance._change_reason = reason
@@ -34,14 +44,18 @@ def one_revision(instance, *, user, reason, created):
     del instance._change_reason, instance._history_user
 
 
-def silence_history_for_raw_saves(sender, instance, raw=False, **kwargs):
+def silence_history_for_raw_saves(
+    sender: type[models.Model], instance: Tracked, raw: bool = False, **kwargs: Any
+) -> None:
     """loaddata saves raw and then sets many-to-many relations, which simple-history would record as
     anonymous changes: a restored object keeps the history it was dumped with and gains none."""
     if raw and hasattr(sender._meta, "simple_history_manager_attribute"):
         instance.skip_history_when_saving = True
 
 
-def silence_history_for_unchanged_saves(sender, instance, raw=False, **kwargs):
+def silence_history_for_unchanged_saves(
+    sender: type[models.Model], instance: Tracked, raw: bool = False, **kwargs: Any
+) -> None:
     """simple-history records every save(), even one that changes nothing (an admin "Save" on an untouched form):
     such a save gets no history row. Timestamps set on every save (auto_now) do not count as a change."""
     if raw or instance._state.adding or hasattr(instance, "skip_history_when_saving"):
@@ -55,18 +69,20 @@ def silence_history_for_unchanged_saves(sender, instance, raw=False, **kwargs):
         instance._history_skipped_as_unchanged = True
 
 
-def restore_history_after_unchanged_saves(sender, instance, **kwargs):
+def restore_history_after_unchanged_saves(sender: type[models.Model], instance: Tracked, **kwargs: Any) -> None:
     if instance.__dict__.pop("_history_skipped_as_unchanged", False):
         del instance.skip_history_when_saving
 
 
-def connect_signals():
+def connect_signals() -> None:
     pre_save.connect(silence_history_for_raw_saves, dispatch_uid="silence-history-for-raw-saves")
     pre_save.connect(silence_history_for_unchanged_saves, dispatch_uid="silence-history-for-unchanged-saves")
     post_save.connect(restore_history_after_unchanged_saves, dispatch_uid="restore-history-after-unchanged-saves")
 
 
-def record_revisions(instances, *, user, reason, created):
+def record_revisions(
+    instances: Sequence[Tracked], *, user: AbstractBaseUser | AnonymousUser | None, reason: str, created: bool
+) -> list[Any]:
     """One history row for each of many saved instances of one model, written in bulk.
 
     The bulk equivalent of `one_revision` for imports: the rows (and, for models
@@ -75,15 +91,15 @@ def record_revisions(instances, *, user, reason, created):
     """
     if not instances:
         return []
-    model = type(instances[0])
-    rows = model.history.bulk_history_create(
+    model: Any = type(instances[0])
+    rows: list[Any] = model.history.bulk_history_create(
         instances, update=not created, default_user=user, default_change_reason=reason
     )
     history_model = model.history.model
     for field in getattr(history_model, "_history_m2m_fields", []):
         through = field.remote_field.through
         owner = field.m2m_field_name()
-        by_owner = {}
+        by_owner: dict[int, list[models.Model]] = {}
         for link in through.objects.filter(**{f"{owner}__in": [i.pk for i in instances]}):
             by_owner.setdefault(getattr(link, f"{owner}_id"), []).append(link)
         m2m_history_model = HistoricalRecords.m2m_models[field]

@@ -4,7 +4,11 @@ Created by a data migration, and made whole again after every migrate or flush (
 tests keeps its roles): `ensure_editorial_groups` only adds what is missing.
 """
 
+from collections.abc import Iterator
+from typing import Any
+
 from django.apps import apps as global_apps
+from django.apps.registry import Apps
 from django.db.models import Q
 
 EDITORIAL = {
@@ -20,7 +24,7 @@ WORKFLOW = {
 }
 
 
-def editing_codenames():
+def editing_codenames() -> Iterator[tuple[str, str]]:
     for app_label, models in EDITORIAL.items():
         for model in models:
             for action in ("add", "change", "view"):
@@ -33,7 +37,7 @@ def editing_codenames():
             yield app_label, f"view_{model}"
 
 
-def ensure_editorial_groups(apps):
+def ensure_editorial_groups(apps: Apps) -> None:
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, workflow in WORKFLOW.items():
@@ -45,7 +49,7 @@ def ensure_editorial_groups(apps):
         group.permissions.add(*Permission.objects.filter(condition))
 
 
-def restore_editorial_groups(sender, apps=global_apps, **kwargs):
+def restore_editorial_groups(sender: Any, apps: Apps = global_apps, **kwargs: Any) -> None:
     """post_migrate receiver (flush sends it without `apps`): each app's call adds the permissions created so far,
     so the last call sees them all."""
     ensure_editorial_groups(apps)

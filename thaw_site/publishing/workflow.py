@@ -5,11 +5,18 @@ The workflow's writes live in thaw_site.publishing.services; this module only re
 
 import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
+from thaw_site.publishing.items import Publishable
 from thaw_site.publishing.publications import Publication
+
+# A history row of an item (simple-history builds their models at run time, so the checker can't see them).
+Revision = Any
 
 # Fields the workflow sets: a change to these alone is not an edit of the item.
 WORKFLOW_FIELDS = ("status", "published_at", "updated_at", "uid")
@@ -23,19 +30,19 @@ RESTORED = "Restored revision"
 TRANSITIONS = (SUBMITTED, SENT_BACK, PUBLISHED, WITHDRAWN)
 
 
-def kind_of(item):
-    return item._meta.model_name
+def kind_of(item: Publishable) -> str:
+    return str(item._meta.model_name)
 
 
-def live_publication(item):
+def live_publication(item: Publishable) -> Publication | None:
     return Publication.objects.live().filter(kind=kind_of(item), item_uid=item.uid).first()
 
 
-def latest_revision(item):
+def latest_revision(item: Publishable) -> Revision | None:
     return item.history.order_by("-history_date", "-history_id").first()
 
 
-def reason_with(label, text):
+def reason_with(label: str, text: str) -> str:
     return f"{label}: {text}" if text else label
 
 
@@ -45,10 +52,10 @@ class FieldChange:
     label: str
     old: object
     new: object
-    html: str  # the change, escaped, with <del>/<ins> marks
+    html: SafeString  # the change, escaped, with <del>/<ins> marks
 
 
-def words_diff(old, new):
+def words_diff(old: str | None, new: str | None) -> SafeString:
     """Two texts compared word by word: deleted words in <del>, inserted ones in <ins>, all escaped."""
     old_words, new_words = re.split(r"(\s+)", old or ""), re.split(r"(\s+)", new or "")
     parts = []
@@ -63,7 +70,7 @@ def words_diff(old, new):
     return format_html_join("", "{}", ((format_html(template, text),) for template, text in parts))
 
 
-def describe_row(row, model_field):
+def describe_row(row: dict[str, Any], model_field: Any) -> str:
     """One related row of a many-to-many snapshot, in words: the target, and a participant's role."""
     through = model_field.remote_field.through
     target_name = next(
@@ -75,7 +82,7 @@ def describe_row(row, model_field):
     return f"{text} — {role}" if role else text
 
 
-def related_diff(model_field, old_rows, new_rows):
+def related_diff(model_field: Any, old_rows: list[dict[str, Any]], new_rows: list[dict[str, Any]]) -> SafeString:
     old = [describe_row(row, model_field) for row in old_rows]
     new = [describe_row(row, model_field) for row in new_rows]
     removed = [text for text in old if text not in new]
@@ -87,7 +94,7 @@ def related_diff(model_field, old_rows, new_rows):
     )
 
 
-def compare(old_row, new_row):
+def compare(old_row: Revision | None, new_row: Revision | None) -> list[FieldChange]:
     """The edits from one revision to another, field by field (workflow fields left out)."""
     if old_row is None or new_row is None:
         return []
@@ -109,7 +116,7 @@ def compare(old_row, new_row):
     return changes
 
 
-def _text(value):
+def _text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, list):
@@ -117,14 +124,14 @@ def _text(value):
     return str(value)
 
 
-def is_transition(row, previous):
+def is_transition(row: Revision, previous: Revision | None) -> bool:
     """A row the workflow wrote: named as a transition, and changing nothing but workflow fields. (An edit
     summary can read like a transition; the row still counts as an edit if it changed the item.)"""
     named = (row.history_change_reason or "").startswith(TRANSITIONS)
     return named and previous is not None and not compare(previous, row)
 
 
-def editors_since_live(item):
+def editors_since_live(item: Publishable) -> set[int]:
     """Users who edited the working copy since its live revision (all editors if it was never published).
     Every revision but a workflow transition counts, including a figure's revision for an office change."""
     rows = list(item.history.order_by("history_date", "history_id"))
@@ -137,7 +144,7 @@ def editors_since_live(item):
     }
 
 
-def unpublished_changes(item):
+def unpublished_changes(item: Publishable) -> list[FieldChange]:
     """What the working copy changes from the live publication's revision ([] if none or never published)."""
     live = live_publication(item)
     if live is None or live.revision_id is None:
@@ -149,7 +156,7 @@ def unpublished_changes(item):
     return compare(published, latest)
 
 
-def last_transition(item, label):
+def last_transition(item: Publishable, label: str) -> Revision | None:
     return item.history.filter(history_change_reason__startswith=label).order_by("-history_date", "-history_id").first()
 
 
@@ -157,12 +164,12 @@ def last_transition(item, label):
 class QueueEntry:
     """An item in a queue or dashboard list, with the revision that put it there."""
 
-    item: object
-    revision: object
-    changes: list
+    item: Publishable
+    revision: Revision | None
+    changes: list[FieldChange]
 
 
-def in_review(models):
+def in_review(models: Iterable[type[Publishable]]) -> list[QueueEntry]:
     """Items waiting for review, oldest submission first, each with who submitted it and its diff against live."""
     entries = []
     for model in models:
@@ -171,7 +178,7 @@ def in_review(models):
     return sorted(entries, key=lambda entry: entry.revision.history_date if entry.revision else entry.item.updated_at)
 
 
-def drafts_of(user, models):
+def drafts_of(user: Any, models: Iterable[type[Publishable]]) -> list[Publishable]:
     """Drafts the user has edited."""
     return [
         item
@@ -180,7 +187,7 @@ def drafts_of(user, models):
     ]
 
 
-def sent_back_to(user, models):
+def sent_back_to(user: Any, models: Iterable[type[Publishable]]) -> list[QueueEntry]:
     """Drafts a reviewer sent back after the user submitted them, with the reviewer's comment."""
     entries = []
     for model in models:
@@ -193,7 +200,9 @@ def sent_back_to(user, models):
     return entries
 
 
-def recent_changes(models, *, user_id=None, model_name=None, limit=50):
+def recent_changes(
+    models: Iterable[type[Publishable]], *, user_id: int | None = None, model_name: str | None = None, limit: int = 50
+) -> list[Revision]:
     """The newest revisions of every editorial item, like Wikipedia's Recent changes."""
     rows = []
     for model in models:
