@@ -5,7 +5,7 @@ class ThawSiteConfig(AppConfig):
     name = "thaw_site"
     verbose_name = "Thaw"
 
-    def ready(self):
+    def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
         from thaw_site.publishing.revisions import connect_signals

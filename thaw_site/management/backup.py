@@ -1,6 +1,7 @@
 """What a backup holds: every table except those Django rebuilds itself (see docs/operations.md)."""
 
 from django.apps import apps
+from django.db.models import Model
 
 # Rebuilt by `migrate` (content types, permissions) or worthless after a restore (sessions, login-attempt logs).
 # Groups and log entries point at the first two by natural key, so their ids may differ between databases.
@@ -16,7 +17,7 @@ NOT_BACKED_UP = {
 }
 
 
-def backed_up_models():
+def backed_up_models() -> list[type[Model]]:
     return [
         model
         for model in apps.get_models()

@@ -5,6 +5,7 @@ neither gives back exactly what was dumped. Registered as the "backup" format in
 """
 
 import datetime
+from typing import Any
 
 from django.core.serializers.json import Deserializer, DjangoJSONEncoder
 from django.core.serializers.json import Serializer as JSONSerializer
@@ -13,13 +14,13 @@ __all__ = ["Deserializer", "Serializer"]
 
 
 class ExactTimeEncoder(DjangoJSONEncoder):
-    def default(self, o):
+    def default(self, o: Any) -> Any:
         if isinstance(o, (datetime.datetime, datetime.time)):
             return o.isoformat()
         return super().default(o)
 
 
 class Serializer(JSONSerializer):
-    def _init_options(self):
+    def _init_options(self) -> None:
         self.options.setdefault("cls", ExactTimeEncoder)
-        super()._init_options()
+        super()._init_options()  # type: ignore[misc]  # Django's private hook, which django-stubs leaves out

@@ -132,11 +132,12 @@ class ItemAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple-history shi
         history = self.model.history.model.objects.filter(id=OuterRef("pk")).order_by("-history_date", "-history_id")
         live = Publication.objects.live().filter(kind=self.model._meta.model_name, item_uid=OuterRef("uid"))
         items: QuerySet[Any] = super().get_queryset(request)
-        return items.annotate(
+        annotated: QuerySet[Any] = items.annotate(
             latest_revision_id=Subquery(history.values("history_id")[:1]),
             live_revision_id=Subquery(live.values("revision_id")[:1]),
             has_live_version=Exists(live),
         )
+        return annotated
 
     def get_list_display(self, request: HttpRequest) -> list[Any]:
         extra = ["coverage"] if issubclass(self.model, CitedItem) else []

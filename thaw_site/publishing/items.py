@@ -88,6 +88,8 @@ class Publishable(models.Model):
         _history_user: User | AnonymousUser | None
         _change_reason: str
         skip_history_when_saving: bool
+        # simple-history's manager of the item's history rows, which each concrete model adds (HistoricalRecords).
+        history: Any
 
         # What publishing freezes of the item: every kind of item defines it (events.models, people.models).
         def snapshot(self) -> "Snapshot": ...

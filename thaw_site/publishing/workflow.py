@@ -201,7 +201,11 @@ def sent_back_to(user: Any, models: Iterable[type[Publishable]]) -> list[QueueEn
 
 
 def recent_changes(
-    models: Iterable[type[Publishable]], *, user_id: int | None = None, model_name: str | None = None, limit: int = 50
+    models: Iterable[type[Publishable]],
+    *,
+    user_id: int | str | None = None,
+    model_name: str | None = None,
+    limit: int = 50,
 ) -> list[Revision]:
     """The newest revisions of every editorial item, like Wikipedia's Recent changes."""
     rows = []

@@ -1,22 +1,31 @@
 """The editor's dashboard on the admin index, and admin links to items."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django import template
 from django.contrib.auth import get_user_model
 
 from thaw_site.publishing import workflow
 from thaw_site.publishing.admin import change_url_of, viewable_models
 
+if TYPE_CHECKING:
+    from django.db.models import Model
+    from django.http import HttpRequest
+    from django_stubs_ext import StrOrPromise
+
 register = template.Library()
 
 
 @register.filter
-def admin_change_url(item):
+def admin_change_url(item: Model) -> str:
     return change_url_of(item)
 
 
 @register.inclusion_tag("admin/thaw/dashboard.html", takes_context=True)
-def editor_dashboard(context):
-    request = context["request"]
+def editor_dashboard(context: template.Context) -> dict[str, object]:
+    request: HttpRequest = context["request"]
     models = viewable_models(request)
     if not models:
         return {}
@@ -34,5 +43,5 @@ def editor_dashboard(context):
 
 
 @register.filter
-def model_label(item):
+def model_label(item: Model) -> StrOrPromise | None:
     return item._meta.verbose_name

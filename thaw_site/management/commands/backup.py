@@ -9,9 +9,10 @@ are referred to by name. See docs/operations.md.
 """
 
 from pathlib import Path
+from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from thaw_site.management.backup import NOT_BACKED_UP, backed_up_models
 
@@ -19,10 +20,10 @@ from thaw_site.management.backup import NOT_BACKED_UP, backed_up_models
 class Command(BaseCommand):
     help = "Dump the whole database (content, history, publications, users, groups) to a file."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="Where to write the backup (*.backup, optionally .gz/.bz2/.xz).")
 
-    def handle(self, *args, file, **options):
+    def handle(self, *args: Any, file: str, **options: Any) -> None:
         path = Path(file)
         if ".backup" not in path.suffixes:
             raise CommandError(f"{file}: name it *.backup or *.backup.gz (restore reads the format from the name)")

@@ -27,10 +27,12 @@ import tempfile
 import time
 import urllib.request
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any, TypedDict
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 REPORT = Path(settings.BASE_DIR) / "docs" / "benchmarks.md"
@@ -39,18 +41,55 @@ HOST = "127.0.0.1"
 SEARCH_WORDS = "agricultural+reform"
 
 
-def run(command, env, **kwargs):
+class ImportRow(TypedDict):
+    database: str
+    seconds: float
+    cpu: float
+    peak_mb: float
+
+
+class LoadFigures(TypedDict):
+    """What wrk measured of one page (wrk())."""
+
+    rate: float
+    p50: float
+    p99: float
+    errors: int
+
+
+class PageRow(LoadFigures):
+    database: str
+    mode: str
+    page: str
+    ratio: float
+
+
+class WorkerRow(TypedDict):
+    database: str
+    mode: str
+    rss_mb: float
+
+
+class Results(TypedDict):
+    """The rows of the report's three tables."""
+
+    imports: list[ImportRow]
+    pages: list[PageRow]
+    workers: list[WorkerRow]
+
+
+def run(command: Sequence[str], env: Mapping[str, str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
     # Our own commands with our own arguments: nothing here comes from a request.
     return subprocess.run(command, env=env, cwd=settings.BASE_DIR, check=True, capture_output=True, text=True, **kwargs)  # noqa: S603
 
 
-def free_port():
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind((HOST, 0))
         return probe.getsockname()[1]
 
 
-def children(pid):
+def children(pid: int) -> list[int]:
     found = []
     for status in Path("/proc").glob("[0-9]*/status"):
         try:
@@ -90,7 +129,7 @@ def wrk(url, duration):
 class Command(BaseCommand):
     help = "Benchmark import and pages on the generated era with gunicorn and wrk; write docs/benchmarks.md."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--events", type=int, default=10_000)
         parser.add_argument("--duration", type=int, default=5, help="Seconds of load per page (default 5).")
         parser.add_argument(
@@ -98,7 +137,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--output", default=str(REPORT), help=f"Where to write the report (default {REPORT}).")
 
-    def handle(self, *args, events, duration, postgres, output, **options):
+    def handle(self, *args: Any, events: int, duration: int, postgres: str | None, output: str, **options: Any) -> None:
         for tool in ("wrk", "/usr/bin/time", "gunicorn"):
             if not shutil.which(tool) and not shutil.which(Path(sys.executable).parent / tool):
                 raise CommandError(f"{tool} is not installed (apt-get install -y wrk time; pip install gunicorn)")
@@ -107,7 +146,7 @@ class Command(BaseCommand):
         self.duration = duration
         workdir = Path(tempfile.mkdtemp(prefix="thaw-bench-"))
         try:
-            self.results = {"imports": [], "pages": [], "workers": []}
+            self.results: Results = {"imports": [], "pages": [], "workers": []}
             era = workdir / "era.json"
             self.log(f"Generating {events} events into {era}")
             figures, sources = max(1, events // 5), max(1, events // 10)
@@ -125,10 +164,10 @@ class Command(BaseCommand):
         self.stdout.write(report)
         self.stdout.write(f"Written to {output}")
 
-    def log(self, message):
+    def log(self, message: str) -> None:
         self.stderr.write(f"[{timezone.now():%H:%M:%S}] {message}")
 
-    def environment(self, database_url, **extra):
+    def environment(self, database_url: str, **extra: str) -> dict[str, str]:
         return {
             **os.environ,
             "DATABASE_URL": database_url,
@@ -156,7 +195,7 @@ class Command(BaseCommand):
         for cached in (False, True):
             self.serve_and_load(name, url, pages, cached)
 
-    def pages(self, era):
+    def pages(self, era: Path) -> list[tuple[str, str]]:
         document = json.loads(era.read_text(encoding="utf-8"))
         published = {
             section: [item for item in document[section] if item.get("status") == "published"]
@@ -181,7 +220,7 @@ class Command(BaseCommand):
             ("source page (most citations)", "/sources/source-00001/"),
         ]
 
-    def serve_and_load(self, name, url, pages, cached):
+    def serve_and_load(self, name: str, url: str, pages: Sequence[tuple[str, str]], cached: bool) -> None:
         port = free_port()
         env = self.environment(url, THAW_CACHE_PAGES="1" if cached else "0", WEB_CONCURRENCY="1")
         gunicorn = str(Path(sys.executable).parent / "gunicorn")
@@ -196,12 +235,12 @@ class Command(BaseCommand):
         try:
             base = f"http://{HOST}:{port}"
             self.wait_for(base + pages[0][1])
-            floor = None
+            floor: float | None = None
             for label, path in pages:
                 with urllib.request.urlopen(base + path, timeout=60) as response:  # noqa: S310 (loopback only)
                     response.read()  # warm: fills the cache and the worker's imports
                 self.log(f"{name}, {mode}: {label}")
-                figures = wrk(base + path, self.duration)
+                figures: LoadFigures = wrk(base + path, self.duration)
                 floor = floor or figures["rate"]
                 self.results["pages"].append(
                     {"database": name, "mode": mode, "page": label, "ratio": figures["rate"] / floor, **figures}
@@ -215,7 +254,7 @@ class Command(BaseCommand):
             server.wait(timeout=30)
 
     @staticmethod
-    def wait_for(url):
+    def wait_for(url: str) -> None:
         for _ in range(100):
             try:
                 with urllib.request.urlopen(url, timeout=5):  # noqa: S310 (loopback only)
@@ -224,7 +263,7 @@ class Command(BaseCommand):
                 time.sleep(0.2)
         raise CommandError(f"gunicorn did not answer at {url}")
 
-    def report(self, events, duration):
+    def report(self, events: int, duration: int) -> str:
         cpu = next(
             (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
              if line.startswith("model name")),

@@ -10,12 +10,14 @@ History rows are restored as they were dumped; the restore itself writes none.
 """
 
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.db.models import Model, QuerySet
 
 from thaw_site.management.backup import backed_up_models
 from thaw_site.publishing.publications import Publication
@@ -24,12 +26,12 @@ from thaw_site.publishing.roles import WORKFLOW
 from thaw_site.publishing.search_vectors import store_search_vectors
 
 
-def recreated_by_migrate():
+def recreated_by_migrate() -> QuerySet[Group]:
     """The editorial groups `migrate` and `flush` make afresh: not data, replaced by the backup's own."""
     return Group.objects.filter(name__in=WORKFLOW)
 
 
-def data_rows(model):
+def data_rows(model: type[Model]) -> QuerySet[Model]:
     rows = model._default_manager.all()
     return rows.exclude(pk__in=recreated_by_migrate()) if model is Group else rows
 
@@ -37,13 +39,13 @@ def data_rows(model):
 class Command(BaseCommand):
     help = "Restore a backup made by `backup` into an empty database."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="A file written by `manage.py backup`.")
         parser.add_argument(
             "--force", action="store_true", help="Delete everything in a non-empty database before restoring."
         )
 
-    def handle(self, *args, file, force, **options):
+    def handle(self, *args: Any, file: str, force: bool, **options: Any) -> None:
         if not Path(file).is_file():
             raise CommandError(f"{file}: no such file")
         holding = [model._meta.label for model in backed_up_models() if data_rows(model).exists()]
