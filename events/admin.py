@@ -1,8 +1,15 @@
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 
 from thaw_site.publishing.admin import ItemAdmin
 
 from .models import Citation, CitationNeeded, Event, Participation, Period, Source, Topic
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from .models import IndexRow
 
 
 class ParticipationInline(admin.TabularInline):
@@ -56,13 +63,13 @@ class IndexRowAdmin(admin.ModelAdmin):
 
     list_select_related = ["event", "period", "figure"]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: "HttpRequest") -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: "HttpRequest", obj: "IndexRow | None" = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: "HttpRequest", obj: "IndexRow | None" = None) -> bool:
         return False
 
 

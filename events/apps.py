@@ -6,7 +6,7 @@ class EventsConfig(AppConfig):
     name = "events"
     verbose_name = "The era: periods, topics, events and sources"
 
-    def ready(self):
+    def ready(self) -> None:
         from .citations import reindex_on_save
 
         # The index is derived data: keep it in step whichever path saves the item.

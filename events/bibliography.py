@@ -7,10 +7,14 @@ their publications like every public page.
 
 import json
 import re
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.http import HttpResponse
 
 from thaw_site.publishing.publications import Kind, Publication
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
 BIBTEX_TYPES = {
     "book": "book",
@@ -39,19 +43,34 @@ LATEX_SPECIALS = re.compile(r"[\\{}&%$#_~^]")
 LATEX_ESCAPES = {"\\": r"\textbackslash{}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
 
 
-def live_sources():
+class SourceData(TypedDict):
+    """A live source's publication data as read here (Source.snapshot freezes it)."""
+
+    key: str
+    kind: str
+    authors: list[str]  # each "Family, Given", or one literal name
+    title: str
+    publisher: str
+    place: str
+    year: int | None
+    isbn: str
+    url: str
+    accessed: str | None  # ISO date
+
+
+def live_sources() -> list[SourceData]:
     """The data of every live source, in key order."""
     return [p.data for p in Publication.objects.live().of_kind(Kind.SOURCE).only("data").order_by("slug")]
 
 
-def split_name(name):
+def split_name(name: str) -> tuple[str, str | None]:
     """'Schapiro, Leonard' -> ('Schapiro', 'Leonard'); an institution's name -> (name, None)."""
     family, comma, given = name.partition(",")
     return (family.strip(), given.strip()) if comma else (name.strip(), None)
 
 
-def csl_item(source):
-    item = {"id": source["key"], "type": source["kind"], "title": source["title"]}
+def csl_item(source: SourceData) -> dict[str, object]:
+    item: dict[str, object] = {"id": source["key"], "type": source["kind"], "title": source["title"]}
     authors = []
     for name in source["authors"]:
         family, given = split_name(name)
@@ -68,16 +87,16 @@ def csl_item(source):
     if source.get("year"):
         item["issued"] = {"date-parts": [[source["year"]]]}
     if source.get("accessed"):
-        item["accessed"] = {"date-parts": [[int(part) for part in source["accessed"].split("-")]]}
+        item["accessed"] = {"date-parts": [[int(part) for part in cast(str, source["accessed"]).split("-")]]}
     return item
 
 
-def latex_escape(text):
+def latex_escape(text: object) -> str:
     """Escape TeX's special characters; other Unicode stays as UTF-8, which BibTeX tools read."""
     return LATEX_SPECIALS.sub(lambda match: LATEX_ESCAPES.get(match.group(), "\\" + match.group()), str(text))
 
 
-def bibtex_entry(source):
+def bibtex_entry(source: SourceData) -> str:
     names = []
     for name in source["authors"]:
         family, given = split_name(name)
@@ -100,7 +119,7 @@ def bibtex_entry(source):
     return f"@{BIBTEX_TYPES.get(source['kind'], 'misc')}{{{source['key']},\n{body}}}\n"
 
 
-def ris_record(source):
+def ris_record(source: SourceData) -> str:
     lines = [("TY", RIS_TYPES.get(source["kind"], "GEN")), ("ID", source["key"])]
     lines += [("AU", name) for name in source["authors"]]
     lines += [
@@ -116,26 +135,26 @@ def ris_record(source):
     return "".join(f"{tag}  - {' '.join(value.split())}\r\n" for tag, value in lines if value) + "ER  - \r\n"
 
 
-def download(content, content_type, filename):
+def download(content: str, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=f"{content_type}; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
-def csl_json(request):
+def csl_json(request: "HttpRequest") -> HttpResponse:
     items = [csl_item(source) for source in live_sources()]
     return download(
         json.dumps(items, ensure_ascii=False, indent=2), "application/vnd.citationstyles.csl+json", "thaw-sources.json"
     )
 
 
-def bibtex(request):
+def bibtex(request: "HttpRequest") -> HttpResponse:
     return download(
         "\n".join(bibtex_entry(source) for source in live_sources()), "application/x-bibtex", "thaw-sources.bib"
     )
 
 
-def ris(request):
+def ris(request: "HttpRequest") -> HttpResponse:
     return download(
         "\r\n".join(ris_record(source) for source in live_sources()),
         "application/x-research-info-systems",

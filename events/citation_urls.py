@@ -1,15 +1,23 @@
 """Citation pages: public lists and report, the editors' worklist and report, and the bibliography exports."""
 
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, TypeVar
+
 from django.contrib import admin
 from django.contrib.auth.decorators import permission_required
 from django.urls import path
 
 from . import bibliography, citation_views
 
+if TYPE_CHECKING:
+    from django.http import HttpResponseBase
+
+_View = TypeVar("_View", bound=Callable[..., "HttpResponseBase"])
+
 WORKING_COPIES = ["events.view_period", "events.view_event", "people.view_figure"]
 
 
-def editors_view(view, permissions):
+def editors_view(view: _View, permissions: Iterable[str]) -> _View:
     """Staff only, and only those who may see the working copies the page reads (403 for the others)."""
     return admin.site.admin_view(permission_required(permissions, raise_exception=True)(view))
 

@@ -4,6 +4,9 @@ Public views read live publications only; the admin views read working copies, f
 they read (`editors_view` in events.citation_urls).
 """
 
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, TypeAlias
+
 from django.contrib import admin
 from django.http import JsonResponse
 from django.views.generic import TemplateView
@@ -14,12 +17,20 @@ from thaw_site.publishing.publications import Kind, Publication
 from . import citations
 from .models import Period, Source, Topic
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+Option: TypeAlias = tuple[str, str]  # (value, text)
+Select: TypeAlias = tuple[str, str, Sequence[Option], str]  # (name, label, options, chosen value or "")
+
 KIND_CHOICES = [(Kind.PERIOD, "Periods"), (Kind.EVENT, "Events"), (Kind.FIGURE, "People")]
 MODEL_CHOICES = [("period", "Periods"), ("event", "Events"), ("figure", "Figures")]
 FLAGS_PER_PAGE = 100
 
 
-def read_filters(request, spec):
+def read_filters(
+    request: "HttpRequest", spec: Iterable[tuple[str, str, Sequence[Option]]]
+) -> tuple[dict[str, str], list[Select]]:
     """spec: [(name, label, [(value, text)])] -> ({name: chosen value or ""}, rows for citations/filters.html).
 
     A value that is not one of the options is ignored, so a stale or forged link shows the whole list.
@@ -37,7 +48,7 @@ class CitationsNeeded(TemplateView):
 
     template_name = "citations/needed.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         live = Publication.objects.live()
         filters, selects = read_filters(
             self.request,
@@ -64,7 +75,7 @@ class EraReport(TemplateView):
     oldest_flags = 10
     listed = 20  # of the sources and pages in each list: the most cited, and the first of the others
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(
             report=citations.public_report(), oldest_flags=self.oldest_flags, listed=self.listed, **kwargs
         )
@@ -75,7 +86,7 @@ class AdminPage(TemplateView):
 
     title = ""
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(**admin.site.each_context(self.request), title=self.title, **kwargs)
 
 
@@ -83,7 +94,7 @@ class UnsourcedStatements(AdminPage):
     template_name = "citations/admin/unsourced.html"
     title = "Unsourced statements"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         filters, selects = read_filters(
             self.request,
             [
@@ -101,11 +112,11 @@ class AdminEraReport(AdminPage):
     template_name = "citations/admin/report.html"
     title = "Citation report"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(report=citations.working_report(), **kwargs)
 
 
-def source_keys(request):
+def source_keys(request: "HttpRequest") -> JsonResponse:
     """Every source key with its title, for the editors' key helper (static/admin/js/source_keys.js)."""
     keys = Source.objects.order_by("key").values_list("key", "title", "status")
     return JsonResponse({"sources": [{"key": key, "title": title, "status": status} for key, title, status in keys]})

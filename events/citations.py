@@ -8,7 +8,9 @@ and `cites` links.
 """
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypeVar, cast
 
 from django.apps import apps
 from django.db import transaction
@@ -22,21 +24,38 @@ from thaw_site.text.markup import CitedDocument, coverage_share
 
 from .models import Citation, CitationNeeded, Period, Source, Topic
 
+if TYPE_CHECKING:
+    import datetime
+
+    from django.contrib.auth.models import User
+    from django.db.models import Model, QuerySet
+
+    from people.models import Figure
+    from thaw_site.publishing.citing import CitedItem
+    from thaw_site.text.markup import Coverage
+
+    from .models import Event
+
+    CitedModel: TypeAlias = Event | Period | Figure  # the models whose text cites sources
+
+_R = TypeVar("_R")
+Listed: TypeAlias = tuple[str, str, str]  # (key or slug, title, url) of a period, topic or source in a report
+
 CITED_KINDS = [Kind.PERIOD, Kind.EVENT, Kind.FIGURE]
 FACT_NAMES = {"date_citation": "the date", "born_citation": "the date of birth", "died_citation": "the date of death"}
 
 
-def reindex_item(item):
+def reindex_item(item: "CitedItem") -> None:
     """Replace the item's index rows with those of its current text. Unknown keys are skipped."""
     reindex_items([item])
 
 
 @transaction.atomic
-def reindex_items(items):
+def reindex_items(items: "Sequence[CitedItem]") -> None:
     """`reindex_item` for many items of one model in a fixed number of queries (imports use it)."""
     if not items:
         return
-    model_name = items[0]._meta.model_name
+    model_name = cast(str, items[0]._meta.model_name)  # None only for a model not yet set up
     documents = [getattr(item, "citation_document", None) or item.cite()[0] for item in items]
     owners = {f"{model_name}__in": [item.pk for item in items]}
     Citation.objects.filter(**owners).delete()
@@ -76,7 +95,7 @@ def reindex_items(items):
     )
 
 
-def reindex_on_save(sender, instance, raw=False, **kwargs):
+def reindex_on_save(sender: "type[Model]", instance: "CitedItem", raw: bool = False, **kwargs: Any) -> None:
     # Inside thaw_site.publishing.revisions.one_revision the item is saved with history silenced;
     # the revision's closing signal reindexes it once, with its final text.
     if not raw and not hasattr(instance, "skip_history_when_saving"):
@@ -90,27 +109,27 @@ def reindex_on_save(sender, instance, raw=False, **kwargs):
 class Flag:
     """One "citation needed" flag as a list shows it."""
 
-    item: object  # a live Publication (public lists) or a working copy (editors' worklist)
+    item: "Publication | CitedModel"  # a live Publication (public lists) or a working copy (editors' worklist)
     sentence: str
     flagged: str
     field: str
-    added_by: object = None
-    added_at: object = None
+    added_by: "User | None" = None
+    added_at: "datetime.datetime | None" = None
     added_because: str = ""  # the revision's change reason, e.g. "Imported from thaw_era.json"
     edit_url: str = ""
 
     @property
-    def fact(self):
+    def fact(self) -> str:
         """For a flag on a structured fact, the fact it questions ("the date"); "" for the body."""
         return "" if self.field == "body" else FACT_NAMES.get(self.field, self.field)
 
     @property
-    def sort_key(self):
+    def sort_key(self) -> tuple[bool, str, str]:
         # Oldest first; undated flags after every dated one.
         return (self.flagged == "", self.flagged, str(self.item))
 
 
-def live_cited(*, period="", topic="", kind=""):
+def live_cited(*, period: str = "", topic: str = "", kind: str = "") -> "QuerySet[Publication]":
     """Live publications of cited kinds, narrowed by period slug, topic slug and kind."""
     publications = Publication.objects.live().filter(kind__in=CITED_KINDS).defer("search_text")
     if period:
@@ -124,7 +143,7 @@ def live_cited(*, period="", topic="", kind=""):
     return publications.distinct()
 
 
-def live_flags(publications):
+def live_flags(publications: Iterable[Publication]) -> list[Flag]:
     """Every flag in these publications, oldest first."""
     flags = [
         Flag(publication, flag["sentence"], flag["flagged"], flag["field"])
@@ -134,13 +153,13 @@ def live_flags(publications):
     return sorted(flags, key=lambda flag: flag.sort_key)
 
 
-def needing_citations(publications):
+def needing_citations(publications: Iterable[Publication]) -> list[Publication]:
     """Publications carrying the item-level notice, longest-standing first."""
     noticed = [p for p in publications if p.data.get("needs_citations_since")]
     return sorted(noticed, key=lambda p: (p.data["needs_citations_since"], p.title))
 
 
-def flags_in(text, field_name):
+def flags_in(text: str, field_name: str) -> set[tuple[str, str]]:
     """{(sentence, flagged)} for the flags in one field's text, as the index records them."""
     document = CitedDocument()
     if field_name == "body":
@@ -150,7 +169,16 @@ def flags_in(text, field_name):
     return {(flag.sentence, flag.flagged) for flag in document.flags}
 
 
-def first_revision_with(records, row):
+class HistoryRecord(Protocol):
+    """A django-simple-history record as read here (it makes the history models at run time, untyped)."""
+
+    id: int
+    history_user: "User | None"
+    history_date: "datetime.datetime"
+    history_change_reason: str | None
+
+
+def first_revision_with(records: Iterable[_R], row: CitationNeeded) -> _R | None:
     """The earliest history record whose text holds the flag of this index row, or None."""
     for record in records:
         if (row.sentence, row.flagged) in flags_in(getattr(record, row.field, ""), row.field):
@@ -158,10 +186,10 @@ def first_revision_with(records, row):
     return None
 
 
-def histories_of(items):
+def histories_of(items: "Iterable[CitedModel]") -> "defaultdict[tuple[type[CitedModel], int], list[HistoryRecord]]":
     """{(model, pk): [history records, oldest first]} for these items, one query per model."""
-    histories = defaultdict(list)
-    by_model = defaultdict(set)
+    histories: defaultdict[tuple[type[CitedModel], int], list[HistoryRecord]] = defaultdict(list)
+    by_model: defaultdict[type[CitedModel], set[int]] = defaultdict(set)
     for item in items:
         by_model[type(item)].add(item.pk)
     for model, pks in by_model.items():
@@ -211,15 +239,15 @@ class ReportEntry:
     kind: str
     title: str
     url: str
-    coverage: dict | None
+    coverage: "Coverage | None"
     citations: int
     flags: int
-    periods: set = field(default_factory=set)
-    topics: set = field(default_factory=set)
+    periods: set[str] = field(default_factory=set)
+    topics: set[str] = field(default_factory=set)
     status: str = "published"
 
     @property
-    def share(self):
+    def share(self) -> float | None:
         return coverage_share(self.coverage)
 
 
@@ -234,11 +262,11 @@ class Tally:
     cited: int
 
     @property
-    def share(self):
+    def share(self) -> float | None:
         return coverage_share({"sentences": self.sentences, "cited": self.cited})
 
 
-def tally(label, url, entries):
+def tally(label: str, url: str, entries: Sequence[ReportEntry]) -> Tally:
     counted = [entry.coverage for entry in entries if entry.coverage]
     return Tally(
         label,
@@ -260,20 +288,28 @@ class SourceUse:
 
 @dataclass
 class Report:
-    entries: list
-    by_period: list
-    by_topic: list
+    entries: list[ReportEntry]
+    by_period: list[Tally]
+    by_topic: list[Tally]
     overall: Tally
-    most_cited: list
-    never_cited: list
-    flags: list
+    most_cited: list[SourceUse]
+    never_cited: list[Listed]
+    flags: list[Flag]
 
     @property
-    def uncited(self):
+    def uncited(self) -> list[ReportEntry]:
         return [entry for entry in self.entries if not entry.citations]
 
 
-def build_report(entries, *, periods, topics, sources, uses, flags):
+def build_report(
+    entries: list[ReportEntry],
+    *,
+    periods: Iterable[Listed],
+    topics: Iterable[Listed],
+    sources: Sequence[Listed],
+    uses: Mapping[str, tuple[int, int]],
+    flags: list[Flag],
+) -> Report:
     """periods/topics/sources: [(key, title, url)]; uses: {source key: (uses, items citing it)}."""
     return Report(
         entries=entries,
@@ -289,10 +325,10 @@ def build_report(entries, *, periods, topics, sources, uses, flags):
     )
 
 
-def public_report():
+def public_report() -> Report:
     """The era report from live publications and their `cites` links."""
     publications = list(live_cited().prefetch_related("links"))
-    entries = []
+    entries: list[ReportEntry] = []
     for publication in publications:
         links = publication.links.all()
         entries.append(
@@ -309,7 +345,7 @@ def public_report():
             )
         )
 
-    def listed(kind, *ordering):
+    def listed(kind: str, *ordering: str) -> list[Listed]:
         found = Publication.objects.live().of_kind(kind).defer("data", "search_text").order_by(*ordering)
         return [(p.slug, p.title, p.get_absolute_url()) for p in found]
 
@@ -328,15 +364,15 @@ def public_report():
     )
 
 
-def admin_url(item):
+def admin_url(item: "Model") -> str:
     return reverse(f"admin:{item._meta.app_label}_{item._meta.model_name}_change", args=[item.pk])
 
 
-def working_report():
+def working_report() -> Report:
     """The editors' fuller report: every working copy, whatever its status, from the citation index."""
     Figure = apps.get_model("people", "Figure")
-    citations = Counter()
-    flags = Counter()
+    citations: Counter[tuple[str, int]] = Counter()  # {(model name, pk): how many}
+    flags: Counter[tuple[str, int]] = Counter()
     for counter, rows in ((citations, Citation.objects), (flags, CitationNeeded.objects)):
         for event, period, figure in rows.values_list("event", "period", "figure"):
             counter[("event", event) if event else ("period", period) if period else ("figure", figure)] += 1

@@ -13,7 +13,7 @@ import random
 
 from stdnum import ean
 
-from events.interchange import FORMAT, VERSION
+from events.interchange import FORMAT, VERSION, Document, Entry
 
 PERIODS = [
     ("late-stalin-era", "The late Stalin era", "1945-05", "1953-03-05"),
@@ -75,16 +75,16 @@ FIRST_DAY, LAST_DAY = datetime.date(1953, 3, 5), datetime.date(1964, 10, 14)
 
 
 class EraGenerator:
-    def __init__(self, *, events, figures, sources, seed):
+    def __init__(self, *, events: int, figures: int, sources: int, seed: int) -> None:
         self.random = random.Random(seed)  # noqa: S311 (reproducible made-up data, not secrets)
         self.counts = {"events": events, "figures": figures, "sources": sources}
         self.source_keys = [f"source-{number:05d}" for number in range(1, sources + 1)]
-        self.figure_slugs = []
-        self.event_slugs = []
+        self.figure_slugs: list[str] = []
+        self.event_slugs: list[str] = []
         # Zipf-like popularity: the first sources are cited far more often than the last.
         self.source_weights = [1 / rank for rank in range(1, sources + 1)]
 
-    def document(self):
+    def document(self) -> Document:
         return {
             "format": FORMAT,
             "version": VERSION,
@@ -97,17 +97,17 @@ class EraGenerator:
 
     # --- text ----------------------------------------------------------------------------
 
-    def sentence(self, length=None):
+    def sentence(self, length: int | None = None) -> str:
         words = self.random.choices(WORDS, k=length or self.random.randint(10, 24))
         return " ".join(words).capitalize() + "."
 
-    def citation(self):
+    def citation(self) -> str:
         if not self.source_keys:
             return "[citation needed: 2026-11]"
         key = self.random.choices(self.source_keys, weights=self.source_weights)[0]
         return f"[@{key}, p. {self.random.randint(1, 480)}]" if self.random.random() < 0.7 else f"[@{key}]"
 
-    def body(self, citations):
+    def body(self, citations: int) -> str:
         """A few paragraphs of sentences, `citations` of them ending in a citation; some flagged."""
         sentences = [self.sentence() for _ in range(citations + self.random.randint(2, 6))]
         cited = set(self.random.sample(range(len(sentences)), citations))
@@ -125,21 +125,21 @@ class EraGenerator:
             start += size
         return "\n\n".join(paragraphs)
 
-    def date(self, first=FIRST_DAY, last=LAST_DAY):
+    def date(self, first: datetime.date = FIRST_DAY, last: datetime.date = LAST_DAY) -> str:
         day = first + datetime.timedelta(days=self.random.randint(0, (last - first).days))
         precision = self.random.choices(["day", "month", "year"], weights=[70, 20, 10])[0]
         text = {"day": day.isoformat(), "month": day.isoformat()[:7], "year": str(day.year)}[precision]
         return text + self.random.choices(["", "~", "?", "%"], weights=[88, 7, 4, 1])[0]
 
-    def status(self):
+    def status(self) -> str:
         return self.random.choice(STATUSES)
 
-    def name(self):
+    def name(self) -> str:
         return f"{self.random.choice(GIVEN)} {self.random.choice(FAMILY)}"
 
     # --- items ---------------------------------------------------------------------------
 
-    def periods(self):
+    def periods(self) -> list[Entry]:
         periods = []
         for index, (slug, name, start, end) in enumerate(PERIODS):
             periods.append(
@@ -158,7 +158,7 @@ class EraGenerator:
             )
         return periods
 
-    def topic(self, slug):
+    def topic(self, slug: str) -> Entry:
         return {
             "slug": slug,
             "name": slug.replace("-", " ").capitalize(),
@@ -166,7 +166,7 @@ class EraGenerator:
             "status": "published",
         }
 
-    def source(self, key):
+    def source(self, key: str) -> Entry:
         kind = self.random.choice(SOURCE_KINDS)
         isbn = ""
         if kind == "book" and self.random.random() < 0.6:
@@ -187,7 +187,7 @@ class EraGenerator:
             "status": self.random.choices(["published", "draft"], weights=[97, 3])[0],
         }
 
-    def figure(self, number):
+    def figure(self, number: int) -> Entry:
         slug = f"figure-{number:05d}"
         self.figure_slugs.append(slug)
         born = self.date(datetime.date(1880, 1, 1), datetime.date(1935, 12, 31))
@@ -218,7 +218,7 @@ class EraGenerator:
             "status": self.status(),
         }
 
-    def event(self, number):
+    def event(self, number: int) -> Entry:
         slug = f"{self.random.choice(ADJECTIVES)}-{self.random.choice(NOUNS)}-{number:05d}"
         date = self.date()
         end = None
@@ -245,6 +245,6 @@ class EraGenerator:
         }
 
 
-def generate_era(*, events=10_000, figures=2_000, sources=1_000, seed=1):
+def generate_era(*, events: int = 10_000, figures: int = 2_000, sources: int = 1_000, seed: int = 1) -> Document:
     """A thaw-era document of the given size; the same arguments always give the same document."""
     return EraGenerator(events=events, figures=figures, sources=sources, seed=seed).document()

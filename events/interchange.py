@@ -12,8 +12,11 @@ touched. Field by field documentation: docs/interchange-format.md.
 
 import datetime
 import json
+import os
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict, TypeVar, cast
 
 import jsonschema
 from django.core.exceptions import ValidationError
@@ -23,11 +26,23 @@ from stdnum import isbn as isbn_numbers
 from events.citations import reindex_items
 from events.models import Event, Participation, Period, Source, Topic
 from people.models import Figure, Office
-from thaw_site.publishing.items import INTERCHANGE_FORMAT, INTERCHANGE_VERSION, Status
+from thaw_site.publishing.items import INTERCHANGE_FORMAT, INTERCHANGE_VERSION, Publishable, Status
 from thaw_site.publishing.revisions import one_revision, record_revisions
 from thaw_site.publishing.services import make_live, make_live_many, take_down
 from thaw_site.text.dates import parse_date
 from thaw_site.text.markup import CitedDocument
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.db.models import ManyToManyField
+
+    from thaw_site.publishing.citing import CitedItem
+
+# The document and its entries are JSON, checked against the schema (and validate_document) before they are trusted.
+Document: TypeAlias = dict[str, Any]
+Entry: TypeAlias = dict[str, Any]  # one item of a section, as the file holds it
+State: TypeAlias = dict[str, Any]  # an item as the file wants it: its scalar fields and relations, by name
+_T = TypeVar("_T")
 
 FORMAT, VERSION = INTERCHANGE_FORMAT, INTERCHANGE_VERSION
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "thaw-era-1.schema.json").read_text())
@@ -36,7 +51,7 @@ MAX_ERRORS = 50
 
 # Each section of the document, its model and the model's identifying field, in the order they are written;
 # each model lists its own scalar fields and relations (`interchange_fields`, `interchange_relations`).
-SECTIONS = {
+SECTIONS: dict[str, tuple[type[Publishable], str]] = {
     "sources": (Source, "key"),
     "topics": (Topic, "slug"),
     "periods": (Period, "slug"),
@@ -49,7 +64,7 @@ DATE_FIELDS = ["start", "end", "born", "died", "date", "needs_citations_since"]
 class ImportFailed(Exception):
     """The document is invalid; `errors` lists every problem found, each naming its place."""
 
-    def __init__(self, errors):
+    def __init__(self, errors: list[str]) -> None:
         self.errors = errors
         super().__init__(f"{len(errors)} problem(s) found; nothing was written.")
 
@@ -58,13 +73,21 @@ class Rollback(Exception):
     pass
 
 
+class ImportCounts(TypedDict):
+    """How many items an import created, updated and left unchanged."""
+
+    created: int
+    updated: int
+    unchanged: int
+
+
 @dataclass
 class ImportReport:
-    created: list = field(default_factory=list)
-    updated: list = field(default_factory=list)  # (section, id, [changed fields])
-    unchanged: list = field(default_factory=list)
+    created: list[tuple[str, str]] = field(default_factory=list)  # (section, id)
+    updated: list[tuple[str, str, list[str]]] = field(default_factory=list)  # (section, id, [changed fields])
+    unchanged: list[tuple[str, str]] = field(default_factory=list)
 
-    def counts(self):
+    def counts(self) -> ImportCounts:
         return {"created": len(self.created), "updated": len(self.updated), "unchanged": len(self.unchanged)}
 
 
@@ -75,7 +98,7 @@ class RepeatedKey(ValueError):
     pass
 
 
-def refuse_repeated_keys(pairs):
+def refuse_repeated_keys(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
     """json keeps the last of two equal keys silently; a repeated field is a mistake worth naming."""
     result = {}
     for key, value in pairs:
@@ -85,7 +108,7 @@ def refuse_repeated_keys(pairs):
     return result
 
 
-def read_document(path):
+def read_document(path: str | os.PathLike[str]) -> Any:  # any JSON value; validate_document checks it
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -115,7 +138,7 @@ def read_document(path):
         raise ImportFailed([f"{path}: invalid JSON: {error}"]) from None
 
 
-def place(document, path):
+def place(document: Document, path: Iterable[str | int]) -> str:
     """Name a place in the document: 'events[3] secret-speech, field date'."""
     parts = list(path)
     if not parts:
@@ -132,7 +155,7 @@ def place(document, path):
     return f"{name}, field {rest}" if rest else name
 
 
-def schema_errors(document):
+def schema_errors(document: Document) -> list[str]:
     validator = jsonschema.Draft202012Validator(SCHEMA)
     errors = []
     for error in sorted(validator.iter_errors(document), key=lambda e: [str(p) for p in e.absolute_path]):
@@ -145,10 +168,10 @@ def schema_errors(document):
     return errors
 
 
-def normalise(section, item):
+def normalise(section: str, item: Entry) -> State:
     """The file's item as model values: absent fields filled, nulls as the model stores them."""
     model = SECTIONS[section][0]
-    values = {name: item.get(name, default) for name, default in model.interchange_fields.items()}
+    values: State = {name: item.get(name, default) for name, default in model.interchange_fields.items()}
     for name, value in values.items():
         if value is None and name in model.interchange_nullable:
             values[name] = ""
@@ -159,7 +182,7 @@ def normalise(section, item):
     return values
 
 
-def ends_before(start, end):
+def ends_before(start: str | None, end: str | None) -> bool:
     """True when both dates are valid and the end is wholly before the start (bad dates are reported apart)."""
     try:
         return bool(start and end) and parse_date(end).latest < parse_date(start).earliest
@@ -167,9 +190,9 @@ def ends_before(start, end):
         return False
 
 
-def semantic_errors(document):
-    errors = []
-    known = {}
+def semantic_errors(document: Document) -> list[str]:
+    errors: list[str] = []
+    known: dict[str, set[str]] = {}
     for section, (model, ident_field) in SECTIONS.items():
         seen = set()
         for index, item in enumerate(document.get(section, [])):
@@ -180,7 +203,7 @@ def semantic_errors(document):
         in_database = set(model.objects.values_list(ident_field, flat=True))
         known[section] = seen | in_database
 
-    def check(section, index, item):
+    def check(section: str, index: int, item: Entry) -> None:
         where = f"{section}[{index}] {item[SECTIONS[section][1]]!r}"
         for name in DATE_FIELDS:
             if item.get(name):
@@ -235,7 +258,7 @@ def semantic_errors(document):
             if ends_before(office.get("start"), office.get("end")):
                 errors.append(f"{where}, field offices[{number}].end: {office['end']!r} is before its start")
         if section in ("periods", "figures", "events"):
-            model = SECTIONS[section][0]
+            model = cast("type[CitedItem]", SECTIONS[section][0])  # these sections hold cited items
             document_ = CitedDocument()
             for name in model.cited_facts:
                 document_.render_fact(item.get(name) or "", name)
@@ -253,10 +276,10 @@ def semantic_errors(document):
     return errors
 
 
-def nul_character_errors(document):
+def nul_character_errors(document: Document) -> list[str]:
     """PostgreSQL cannot store NUL in text: refuse it by place rather than fail while writing."""
 
-    def walk(value, path):
+    def walk(value: object, path: tuple[str | int, ...]) -> Iterator[str]:
         if isinstance(value, str):
             if "\x00" in value:
                 yield f"{place(document, path)}: contains a NUL character (\\u0000)"
@@ -267,7 +290,7 @@ def nul_character_errors(document):
     return list(walk(document, ()))
 
 
-def validate_document(document):
+def validate_document(document: object) -> None:
     """Raise ImportFailed listing every problem, or return when the document can be imported."""
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ImportFailed([f"document: not a {FORMAT} document (the 'format' field must be {FORMAT!r})"])
@@ -285,7 +308,7 @@ def validate_document(document):
 # --- writing ------------------------------------------------------------------------------
 
 
-def wanted_state(section, item):
+def wanted_state(section: str, item: Entry) -> State:
     state = normalise(section, item)
     if section == "periods":
         state.update(previous=item.get("previous") or "", next=item.get("next") or "")
@@ -309,13 +332,15 @@ def wanted_state(section, item):
     return state
 
 
-def apply_state(section, instance, state):
+def apply_state(section: str, instance: Publishable, state: State) -> None:
     """Write the wanted state onto a saved instance's relations (history is recorded by the caller)."""
     if section == "periods":
+        instance = cast(Period, instance)  # each section holds its own model's items, here and below
         instance.previous = Period.objects.filter(slug=state["previous"]).first()
         instance.next = Period.objects.filter(slug=state["next"]).first()
         instance.save()
     elif section == "figures":
+        instance = cast(Figure, instance)
         for office in instance.offices.all():
             office._change_reason = instance._change_reason
             office._history_user = instance._history_user
@@ -326,6 +351,7 @@ def apply_state(section, instance, state):
             office._history_user = instance._history_user
             office.save()
     elif section == "events":
+        instance = cast(Event, instance)
         instance.period = Period.objects.filter(slug=state["period"]).first()
         instance.save()
         instance.topics.set(Topic.objects.filter(slug__in=state["topics"]))
@@ -342,7 +368,7 @@ SCALAR_ORDER = ["sources", "topics", "periods", "figures", "events"]
 BATCH = 250  # SQLite refuses prefetches of much more than a thousand rows at once
 
 
-def go_live(instance, *, by, reason):
+def go_live(instance: Publishable, *, by: "User | None", reason: str) -> None:
     """Imports honour the status in the file: published goes live, withdrawn comes down."""
     if instance.status == Status.PUBLISHED:
         make_live(instance, by=by, note=reason)
@@ -350,12 +376,14 @@ def go_live(instance, *, by, reason):
         take_down(instance)
 
 
-def batches(items):
+def batches(items: Sequence[_T]) -> Iterator[Sequence[_T]]:
     for start in range(0, len(items), BATCH):
         yield items[start : start + BATCH]
 
 
-def create_relations(section, instances, wanted, *, user, reason):
+def create_relations(
+    section: str, instances: Sequence[Publishable], wanted: dict[int, State], *, user: "User | None", reason: str
+) -> None:
     """The relations of newly created items, in bulk (their scalars, and an event's period, are saved)."""
     if section == "periods":
         for instance in instances:
@@ -363,6 +391,7 @@ def create_relations(section, instances, wanted, *, user, reason):
             apply_state(section, instance, wanted[instance.pk])
             del instance.skip_history_when_saving
     elif section == "figures":
+        instances = cast("Sequence[Figure]", instances)  # each section holds its own model's items
         offices = [
             Office(figure=instance, **values) for instance in instances for values in wanted[instance.pk]["offices"]
         ]
@@ -371,6 +400,7 @@ def create_relations(section, instances, wanted, *, user, reason):
         Office.objects.bulk_create(offices, batch_size=BATCH)
         record_revisions(offices, user=user, reason=reason, created=True)
     elif section == "events":
+        instances = cast("Sequence[Event]", instances)
         slugs = {slug for i in instances for name in ("topics", "related") for slug in wanted[i.pk][name]}
         topics = Topic.objects.in_bulk(slugs, field_name="slug")
         events = Event.objects.in_bulk(slugs, field_name="slug")
@@ -379,7 +409,7 @@ def create_relations(section, instances, wanted, *, user, reason):
         )
         for name, targets in (("topics", topics), ("related", events)):
             through = getattr(Event, name).through
-            target_field = Event._meta.get_field(name).m2m_reverse_field_name()
+            target_field = cast("ManyToManyField[Any, Any]", Event._meta.get_field(name)).m2m_reverse_field_name()
             through.objects.bulk_create(
                 (
                     through(from_event=instance, **{target_field: targets[slug]})
@@ -400,13 +430,15 @@ def create_relations(section, instances, wanted, *, user, reason):
         )
 
 
-def write_created(section, instances, wanted, *, user, reason):
+def write_created(
+    section: str, instances: Sequence[Publishable], wanted: dict[int, State], *, user: "User | None", reason: str
+) -> None:
     """Relations, one history row each, the citation index and publication for items new to the site."""
     create_relations(section, instances, wanted, user=user, reason=reason)
     for batch in batches(instances):
         rows = record_revisions(batch, user=user, reason=reason, created=True)
         if section in ("periods", "figures", "events"):
-            reindex_items(batch)
+            reindex_items(cast("Sequence[CitedItem]", batch))  # the sections of cited items
         revisions = {instance.pk: row for instance, row in zip(batch, rows, strict=True)}
         published = [instance for instance in batch if instance.status == Status.PUBLISHED]
         make_live_many(published, by=user, note=reason, revisions=revisions)
@@ -417,7 +449,9 @@ def write_created(section, instances, wanted, *, user, reason):
             instance.__dict__.pop("_prefetched_objects_cache", None)
 
 
-def import_document(document, *, source_name, user=None, dry_run=False):
+def import_document(
+    document: Document, *, source_name: str, user: "User | None" = None, dry_run: bool = False
+) -> ImportReport:
     """Validate, then write the document in one transaction. Returns an ImportReport.
 
     Items new to the site are written in bulk (their derived fields computed first, as save() would);
@@ -428,9 +462,9 @@ def import_document(document, *, source_name, user=None, dry_run=False):
     reason = f"Imported from {source_name}"
     try:
         with transaction.atomic():
-            changes = []
-            created = {}
-            periods = {}
+            changes: list[tuple[str, Publishable, State]] = []
+            created: dict[str, list[tuple[Publishable, State]]] = {}
+            periods: dict[str, Period] = {}
             for section in SCALAR_ORDER:
                 model, ident_field = SECTIONS[section]
                 # Locked like an admin save locks its item: an edit in flight commits first and is compared
@@ -440,7 +474,7 @@ def import_document(document, *, source_name, user=None, dry_run=False):
                     .prefetch_related(*model.publishing_prefetch)
                     .in_bulk([item[ident_field] for item in document.get(section, [])], field_name=ident_field)
                 )
-                new = []
+                new: list[tuple[Publishable, State]] = []
                 for item in document.get(section, []):
                     ident = item[ident_field]
                     instance = existing.get(ident)
@@ -460,7 +494,7 @@ def import_document(document, *, source_name, user=None, dry_run=False):
                         setattr(instance, name, wanted[name])
                     if changed is None:
                         if section == "events":
-                            instance.period = periods.get(wanted["period"]) if wanted["period"] else None
+                            cast(Event, instance).period = periods.get(wanted["period"]) if wanted["period"] else None
                         instance.derive_fields()
                         new.append((instance, wanted))
                         report.created.append((section, ident))
@@ -476,8 +510,8 @@ def import_document(document, *, source_name, user=None, dry_run=False):
                     periods = {p.slug: p for p in Period.objects.all()}
             for section in SCALAR_ORDER:
                 instances = [instance for instance, _ in created[section]]
-                wanted = {instance.pk: state for instance, state in created[section]}
-                write_created(section, instances, wanted, user=user, reason=reason)
+                wanted_by_pk = {instance.pk: state for instance, state in created[section]}
+                write_created(section, instances, wanted_by_pk, user=user, reason=reason)
                 del created[section]
             for section, instance, wanted in changes:
                 with one_revision(instance, user=user, reason=reason, created=False):
@@ -493,8 +527,8 @@ def import_document(document, *, source_name, user=None, dry_run=False):
 # --- exporting -------------------------------------------------------------------------------
 
 
-def export_document():
-    document = {"format": FORMAT, "version": VERSION}
+def export_document() -> Document:
+    document: Document = {"format": FORMAT, "version": VERSION}
     document["periods"] = [
         p.to_interchange() for p in Period.objects.select_related("previous", "next").order_by("start_earliest", "slug")
     ]

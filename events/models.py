@@ -1,5 +1,7 @@
 """The era: periods, topics, events, the sources they cite, and the citation index."""
 
+from typing import TYPE_CHECKING, Any, ClassVar, Self, cast
+
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -9,6 +11,9 @@ from stdnum import isbn as isbn_numbers
 from thaw_site.publishing.citing import FACT_HELP, CitedItem
 from thaw_site.publishing.items import NaturalKeyManager, Publishable, PublishableQuerySet, Snapshot
 from thaw_site.text.dates import date_range, format_date, open_range, parse_date, span_in_words, validate_edtf
+
+if TYPE_CHECKING:
+    from people.models import Figure
 
 SLUG_HELP = "Lowercase words joined by hyphens; part of the page's address."
 EDTF_HELP = "EDTF: 1956, 1956-02, 1956-02-25, or with ~ (approximate), ? (uncertain), % (both)."
@@ -49,7 +54,7 @@ class Period(CitedItem):
             )
         ]
 
-    def derive_fields(self):
+    def derive_fields(self) -> None:
         super().derive_fields()
         self.start_earliest, self.end_latest = open_range(self.start, self.end)
 
@@ -66,17 +71,18 @@ class Period(CitedItem):
     }
     interchange_nullable = frozenset({"start", "end", "needs_citations_since", "previous", "next"})
 
-    def interchange_relations(self):
+    def interchange_relations(self) -> dict[str, Any]:
+        # An id means a row (casts: the stubs cannot tie a foreign key's id to its object).
         return {
-            "previous": self.previous.slug if self.previous_id else "",
-            "next": self.next.slug if self.next_id else "",
+            "previous": cast(Period, self.previous).slug if self.previous_id else "",
+            "next": cast(Period, self.next).slug if self.next_id else "",
         }
 
     @property
-    def span(self):
+    def span(self) -> str:
         return span_in_words(self.start, self.end)
 
-    def snapshot(self):
+    def snapshot(self) -> Snapshot:
         neighbours = [(name, "period", existing(self, name)) for name in ("previous", "next")]
         return self.cited_snapshot(
             title=self.name,
@@ -101,7 +107,7 @@ class Topic(Publishable):
     public_list_url_name = "events:topics"
     interchange_fields = {"name": "", "description": "", "status": "draft"}
 
-    def snapshot(self):
+    def snapshot(self) -> Snapshot:
         return Snapshot(
             title=self.name,
             summary=self.description,
@@ -128,7 +134,7 @@ class SourceKind(models.TextChoices):
     DATASET = "dataset", "Data set"
 
 
-def validate_isbn(value):
+def validate_isbn(value: str) -> None:
     if value and not isbn_numbers.is_valid(value):
         raise ValidationError(
             "%(value)r is not a valid ISBN-10 or ISBN-13 (check digit or length is wrong).",
@@ -170,7 +176,7 @@ class Source(Publishable):
     class Meta:
         ordering = ["key"]
 
-    def derive_fields(self):
+    def derive_fields(self) -> None:
         super().derive_fields()
         if self.isbn and isbn_numbers.is_valid(self.isbn):
             self.isbn = isbn_numbers.compact(self.isbn)
@@ -191,21 +197,21 @@ class Source(Publishable):
     }
     interchange_nullable = frozenset({"accessed"})
 
-    def to_interchange(self):
+    def to_interchange(self) -> dict[str, Any]:
         return super().to_interchange() | {
             "isbn": isbn_numbers.format(self.isbn) if self.isbn else "",
             "accessed": self.accessed.isoformat() if self.accessed else None,
         }
 
     @property
-    def isbn_hyphenated(self):
+    def isbn_hyphenated(self) -> str:
         return isbn_numbers.format(self.isbn) if self.isbn else ""
 
     @property
-    def author_line(self):
+    def author_line(self) -> str:
         return "; ".join(self.authors)
 
-    def snapshot(self):
+    def snapshot(self) -> Snapshot:
         fields = ["key", "kind", "authors", "title", "publisher", "place", "year", "url"]
         data = {name: getattr(self, name) for name in fields}
         data.update(
@@ -231,12 +237,12 @@ class Participation(models.Model):
         ordering = ["order", "id"]
         constraints = [models.UniqueConstraint(fields=["event", "figure"], name="participation_once_per_event")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.figure} ({self.role})" if self.role else str(self.figure)
 
 
 class EventQuerySet(PublishableQuerySet):
-    def in_order(self):
+    def in_order(self) -> Self:
         return self.order_by("date_earliest", "date_latest", "slug")
 
 
@@ -258,7 +264,9 @@ class Event(CitedItem):
 
     cited_facts = ("date_citation",)
 
-    objects = NaturalKeyManager.from_queryset(EventQuerySet)()
+    # ClassVar, its type inferred: a manager is a class attribute. The ignore: to the stubs, a manager built from
+    # EventQuerySet is no subtype of the inherited one built from PublishableQuerySet.
+    objects: ClassVar = NaturalKeyManager.from_queryset(EventQuerySet)()  # type: ignore[assignment]
     history = HistoricalRecords(m2m_fields=[topics, participants, related])
 
     class Meta:
@@ -268,7 +276,7 @@ class Event(CitedItem):
             models.CheckConstraint(condition=Q(date_latest__gte=F("date_earliest")), name="event_ends_after_start")
         ]
 
-    def derive_fields(self):
+    def derive_fields(self) -> None:
         super().derive_fields()
         self.date_earliest, self.date_latest = date_range(self.date, self.end)
 
@@ -287,9 +295,9 @@ class Event(CitedItem):
     }
     interchange_nullable = frozenset({"end", "needs_citations_since", "period"})
 
-    def interchange_relations(self):
+    def interchange_relations(self) -> dict[str, Any]:
         return {
-            "period": self.period.slug if self.period_id else "",
+            "period": cast(Period, self.period).slug if self.period_id else "",  # an id means a row
             "topics": sorted(topic.slug for topic in self.topics.all()),
             "participants": [
                 {"figure": p.figure.slug, "role": p.role}
@@ -299,15 +307,15 @@ class Event(CitedItem):
         }
 
     @property
-    def when(self):
+    def when(self) -> str:
         """The date as people write it, with the end date when there is one."""
         return span_in_words(self.date, self.end) if self.end else format_date(self.date)
 
     @property
-    def year(self):
+    def year(self) -> int:
         return parse_date(self.date).year
 
-    def snapshot(self):
+    def snapshot(self) -> Snapshot:
         period = existing(self, "period")
         links = [("period", "period", period.slug, "")] if period else []
         # Sorted here rather than in SQL so that prefetched relations (bulk publishing) cost no query.
@@ -326,8 +334,8 @@ class Event(CitedItem):
 
 
 class CitationIndexQuerySet(models.QuerySet):
-    def of_item(self, item):
-        return self.filter(**{item._meta.model_name: item})
+    def of_item(self, item: CitedItem) -> Self:
+        return self.filter(**{cast(str, item._meta.model_name): item})  # None only for a model not yet set up
 
 
 class IndexRow(models.Model):
@@ -346,11 +354,11 @@ class IndexRow(models.Model):
         ordering = ["position"]
 
     @property
-    def item(self):
+    def item(self) -> "Event | Period | Figure | None":
         return self.event or self.period or self.figure
 
 
-def one_item_only(name):
+def one_item_only(name: str) -> models.CheckConstraint:
     return models.CheckConstraint(
         condition=(
             Q(event__isnull=False, period__isnull=True, figure__isnull=True)
@@ -372,7 +380,7 @@ class Citation(IndexRow):
         constraints = [one_item_only("citation_belongs_to_one_item")]
         indexes = [models.Index(fields=["source", "position"], name="citation_cited_by")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"[@{self.source.key}{', ' + self.locator if self.locator else ''}] in {self.item}"
 
 
@@ -387,5 +395,5 @@ class CitationNeeded(IndexRow):
         constraints = [one_item_only("flag_belongs_to_one_item")]
         indexes = [models.Index(fields=["flagged_on"], name="flag_oldest_first")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"[citation needed{': ' + self.flagged if self.flagged else ''}] in {self.item}"

@@ -1,5 +1,7 @@
 """Public pages of the era, built from live publications only."""
 
+from typing import Any
+
 from django.views.generic import TemplateView
 
 from thaw_site.public.pages import (
@@ -24,7 +26,7 @@ class EventDetail(LiveDetailView):
     kind = Kind.EVENT
     template_name = "events/event_detail.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         outgoing = [linked.target for linked in context["links"].get("related", [])]
         incoming = events_linking_to(self.object, "related").exclude(slug__in=[event.slug for event in outgoing])
@@ -38,9 +40,9 @@ class EventDetail(LiveDetailView):
 class EventsLinkingHere(LiveDetailView):
     """An item page listing the live events that link to it (by `relation`), a page at a time, with their timeline."""
 
-    relation = None
+    relation: str | None = None  # set by each subclass
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         page = page_or_404(self.request, events_linking_to(self.object, self.relation), EVENTS_PER_PAGE)
         context["page_obj"] = page
@@ -64,7 +66,7 @@ class TopicDetail(EventsLinkingHere):
 class TopicList(TemplateView):
     template_name = "events/topic_list.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(topics=live_topics_with_counts(), **kwargs)
 
 
@@ -81,7 +83,7 @@ class SourceDetail(LiveDetailView):
     kind = Kind.SOURCE
     template_name = "events/source_detail.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         page = page_or_404(self.request, citing(self.object), CITING_PAGES_PER_PAGE)
         context["page_obj"] = page

@@ -1,11 +1,18 @@
 """Historical figures and the offices they held."""
 
+from typing import TYPE_CHECKING, Any
+
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from thaw_site.publishing.citing import FACT_HELP, CitedItem
 from thaw_site.text.dates import open_range, span_in_words, validate_edtf
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+
+    from thaw_site.publishing.items import Snapshot
 
 EDTF_HELP = "EDTF: 1894, 1894-04, 1894-04-15, or with ~ (approximate), ? (uncertain)."
 
@@ -32,7 +39,7 @@ class Figure(CitedItem):
             )
         ]
 
-    def derive_fields(self):
+    def derive_fields(self) -> None:
         super().derive_fields()
         self.born_earliest, _ = open_range(self.born, "")
 
@@ -53,7 +60,7 @@ class Figure(CitedItem):
     }
     interchange_nullable = frozenset({"born", "died", "needs_citations_since"})
 
-    def interchange_relations(self):
+    def interchange_relations(self) -> dict[str, Any]:
         return {
             "offices": [
                 {"title": o.title, "organisation": o.organisation, "start": o.start, "end": o.end}
@@ -61,7 +68,7 @@ class Figure(CitedItem):
             ]
         }
 
-    def to_interchange(self):
+    def to_interchange(self) -> dict[str, Any]:
         entry = super().to_interchange()
         entry["offices"] = [
             office | {"start": office["start"] or None, "end": office["end"] or None} for office in entry["offices"]
@@ -69,10 +76,10 @@ class Figure(CitedItem):
         return entry
 
     @property
-    def lifespan(self):
+    def lifespan(self) -> str:
         return span_in_words(self.born, self.died, only_start="born", only_end="died")
 
-    def snapshot(self):
+    def snapshot(self) -> "Snapshot":
         offices = [
             {"title": o.title, "organisation": o.organisation, "start": o.start, "end": o.end, "term": o.term}
             for o in self.offices.all()
@@ -104,6 +111,10 @@ class Office(models.Model):
 
     history = HistoricalRecords()
 
+    # What django-simple-history records with the next save, when set (as events.interchange does).
+    _change_reason: str
+    _history_user: "AbstractBaseUser | None"
+
     class Meta:
         ordering = ["start_earliest", "id"]
         constraints = [
@@ -115,17 +126,17 @@ class Office(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.title}, {self.organisation}" if self.organisation else self.title
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.derive_fields()
         super().save(*args, **kwargs)
 
-    def derive_fields(self):
+    def derive_fields(self) -> None:
         """The sortable dates; save() calls it, as Publishable.derive_fields does for items."""
         self.start_earliest, self.end_latest = open_range(self.start, self.end)
 
     @property
-    def term(self):
+    def term(self) -> str:
         return span_in_words(self.start, self.end, only_start="from", only_end="until")

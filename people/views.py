@@ -1,5 +1,7 @@
 """Public pages of historical figures, built from live publications only."""
 
+from typing import Any
+
 from thaw_site.public.pages import LiveDetailView, LiveListView, as_linked, events_linking_to
 from thaw_site.public.paging import page_or_404
 from thaw_site.public.timeline import build_chart, office_entries
@@ -21,7 +23,7 @@ class FigureDetail(LiveDetailView):
     kind = Kind.FIGURE
     template_name = "people/figure_detail.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         page = page_or_404(self.request, events_linking_to(self.object, "participant"), EVENTS_PER_PAGE)
         context["page_obj"] = page

@@ -12,6 +12,7 @@ import datetime
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Literal, cast
 
 from django.core.exceptions import ValidationError
 
@@ -43,20 +44,20 @@ class HonestDate:
     latest: datetime.date
 
     @property
-    def precision(self):
+    def precision(self) -> Literal["day", "month", "year"]:
         return "day" if self.day else "month" if self.month else "year"
 
     @property
-    def approximate(self):
+    def approximate(self) -> bool:
         return self.qualifier in {"~", "%"}
 
     @property
-    def uncertain(self):
+    def uncertain(self) -> bool:
         return self.qualifier in {"?", "%"}
 
-    def __str__(self):
+    def __str__(self) -> str:
         if self.day:
-            words = f"{self.day} {MONTHS[self.month - 1]} {self.year}"
+            words = f"{self.day} {MONTHS[cast(int, self.month) - 1]} {self.year}"  # a day comes with its month
         elif self.month:
             words = f"{MONTHS[self.month - 1]} {self.year}"
         else:
@@ -69,7 +70,7 @@ class HonestDate:
 
 
 @lru_cache(maxsize=4096)
-def parse_date(text):
+def parse_date(text: str | None) -> HonestDate:
     """Parse EDTF text into a HonestDate, or raise ValidationError naming the text."""
     text = (text or "").strip()
     match = EDTF_PATTERN.match(text)
@@ -86,7 +87,7 @@ def parse_date(text):
         if year == 0:
             raise ValueError
         if day:
-            earliest = latest = datetime.date(year, month, day)
+            earliest = latest = datetime.date(year, cast(int, month), day)  # the pattern has no day without a month
         elif month:
             earliest = datetime.date(year, month, 1)
             latest = datetime.date(year, month, calendar.monthrange(year, month)[1])
@@ -99,12 +100,12 @@ def parse_date(text):
     return HonestDate(text, year, month, day, match["qualifier"] or "", earliest, latest)
 
 
-def validate_edtf(text):
+def validate_edtf(text: str) -> None:
     if text:
         parse_date(text)
 
 
-def format_date(text):
+def format_date(text: str | None) -> str:
     """'1956-02-25' -> '25 February 1956'; empty or invalid text renders as given."""
     if not text:
         return ""
@@ -114,19 +115,19 @@ def format_date(text):
         return text
 
 
-def date_range(start, end=""):
+def date_range(start: str, end: str = "") -> tuple[datetime.date, datetime.date]:
     """The (earliest, latest) span covered from `start` to the optional `end`."""
     first = parse_date(start)
     last = parse_date(end) if end else first
     return first.earliest, last.latest
 
 
-def open_range(start, end):
+def open_range(start: str, end: str) -> tuple[datetime.date | None, datetime.date | None]:
     """(earliest of start, latest of end), each None when that date is missing."""
     return (parse_date(start).earliest if start else None, parse_date(end).latest if end else None)
 
 
-def span_in_words(start, end, *, only_start="from", only_end="until"):
+def span_in_words(start: str, end: str, *, only_start: str = "from", only_end: str = "until") -> str:
     """Two EDTF dates as a span in words; either may be missing."""
     start, end = format_date(start), format_date(end)
     if start and end:

@@ -25,13 +25,21 @@ citation, so `coverage()` is computed once, at save and at publication.
 """
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.core.exceptions import ValidationError
 from markdown_it import MarkdownIt
 
 from thaw_site.text.dates import format_date, parse_date
+
+if TYPE_CHECKING:
+    from markdown_it.renderer import RendererProtocol
+    from markdown_it.rules_inline import StateInline
+    from markdown_it.token import Token
+    from markdown_it.utils import EnvType, OptionsDict
 
 KEY = r"[A-Za-z0-9_](?:[A-Za-z0-9_.:/-]*[A-Za-z0-9_])?"
 CITE_ITEM = re.compile(rf"^\s*@(?P<key>{KEY})\s*(?:,\s*(?P<locator>[^;@\[\]]*?))?\s*$")
@@ -76,7 +84,7 @@ class CitationUse:
     field: str
 
     @property
-    def anchor(self):
+    def anchor(self) -> str:
         return f"cite-ref-{self.number}-{self.letter}"
 
 
@@ -95,25 +103,53 @@ class Sentence:
     flagged: bool = False
 
 
+class SentenceCounts(TypedDict):
+    """What a coverage share is computed from: how many body sentences, and how many of them carry a citation."""
+
+    sentences: int
+    cited: int
+
+
+class Coverage(SentenceCounts):
+    """`CitedDocument.coverage()`: the counts, and how many sentences carry a flag."""
+
+    flagged: int
+
+
+class ReferenceUse(TypedDict):
+    anchor: str
+    letter: str
+    locator: str
+
+
+class Reference(TypedDict):
+    """One entry of `CitedDocument.references()`."""
+
+    number: int
+    key: str
+    uses: list[ReferenceUse]
+
+
 @dataclass
 class CitedDocument:
     """Renders the cited fields of one item so they share one set of numbers."""
 
-    numbers: dict = field(default_factory=dict)
-    citations: list = field(default_factory=list)
-    flags: list = field(default_factory=list)
-    problems: list = field(default_factory=list)
-    sentences: list = field(default_factory=list)
+    numbers: dict[str, int] = field(default_factory=dict)  # source key -> its number
+    citations: list[CitationUse] = field(default_factory=list)
+    flags: list[FlagUse] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
 
-    def render_body(self, text, field_name="body"):
+    def render_body(self, text: str, field_name: str = "body") -> str:
         if not text:
             return ""
         env = {"document": self, "field": field_name}
         tokens = _markdown.parse(text, env)
         self.sentences.extend(sentences_of(tokens))
-        return _markdown.renderer.render(tokens, _markdown.options, env)
+        html: str = _markdown.renderer.render(tokens, _markdown.options, env)
+        return html
 
-    def render_fact(self, text, field_name):
+    def render_fact(self, text: str | None, field_name: str) -> str:
         """A structured fact's citation: exactly one citation group or one flag, rendered inline."""
         text = (text or "").strip()
         if not text:
@@ -125,13 +161,14 @@ class CitedDocument:
             )
             return ""
         env = {"document": self, "field": field_name}
-        return _markdown.renderInline(text, env)
+        html: str = _markdown.renderInline(text, env)
+        return html
 
     @property
-    def keys(self):
+    def keys(self) -> set[str]:
         return set(self.numbers)
 
-    def coverage(self):
+    def coverage(self) -> Coverage:
         """How many body sentences there are, how many carry a citation, and how many a flag."""
         return {
             "sentences": len(self.sentences),
@@ -139,28 +176,28 @@ class CitedDocument:
             "flagged": sum(1 for sentence in self.sentences if sentence.flagged),
         }
 
-    def references(self):
+    def references(self) -> list[Reference]:
         """The references list: one entry per source, numbered, with a back-link per use."""
-        entries = {}
+        entries: dict[int, Reference] = {}
         for use in self.citations:
             entry = entries.setdefault(use.number, {"number": use.number, "key": use.key, "uses": []})
             entry["uses"].append({"anchor": use.anchor, "letter": use.letter, "locator": use.locator})
         return [entries[number] for number in sorted(entries)]
 
-    def _use(self, key, locator, field_name):
+    def _use(self, key: str, locator: str, field_name: str) -> CitationUse:
         number = self.numbers.setdefault(key, len(self.numbers) + 1)
         earlier = sum(1 for use in self.citations if use.number == number)
         use = CitationUse(key, locator, number, letter_for(earlier), len(self.citations) + len(self.flags), field_name)
         self.citations.append(use)
         return use
 
-    def _flag(self, flagged, sentence, field_name):
+    def _flag(self, flagged: str, sentence: str, field_name: str) -> FlagUse:
         flag = FlagUse(flagged, sentence, len(self.citations) + len(self.flags), field_name)
         self.flags.append(flag)
         return flag
 
 
-def letter_for(index):
+def letter_for(index: int) -> str:
     """0 -> a, 25 -> z, 26 -> aa: the back-link labels of a repeated reference."""
     letters = ""
     index += 1
@@ -170,7 +207,7 @@ def letter_for(index):
     return letters
 
 
-def parse_group(content):
+def parse_group(content: str) -> list[tuple[str, str]] | None:
     """'@a; @b, p. 4' -> [('a', ''), ('b', 'p. 4')], or None when malformed."""
     items = []
     for part in content.split(";"):
@@ -181,33 +218,34 @@ def parse_group(content):
     return items
 
 
-def coverage_share(coverage):
+def coverage_share(coverage: SentenceCounts | None) -> float | None:
     """The share (0–1) of sentences that carry a citation, or None for an item without sentences."""
     if not coverage or not coverage.get("sentences"):
         return None
     return coverage["cited"] / coverage["sentences"]
 
 
-def coverage_in_words(coverage):
+def coverage_in_words(coverage: SentenceCounts | None) -> str:
     """'57% (4 of 7 sentences cited)' for editors' lists and forms; '—' when there is nothing to count."""
     share = coverage_share(coverage)
     if share is None:
         return "—"
-    return f"{share:.0%} ({coverage['cited']} of {coverage['sentences']} sentences cited)"
+    counts = cast(SentenceCounts, coverage)  # there is a share, so there are counts
+    return f"{share:.0%} ({counts['cited']} of {counts['sentences']} sentences cited)"
 
 
-def ends_sentence(text, match):
+def ends_sentence(text: str, match: re.Match[str]) -> bool:
     """Whether a full stop (or ! or ?) at `match` ends a sentence: not after an initial or a known abbreviation."""
     if not match.group().startswith(".") or len(match.group()) > 1:
         return True
-    word = LAST_WORD.search(text, 0, match.start())
-    if word is None:
+    last_word = LAST_WORD.search(text, 0, match.start())
+    if last_word is None:
         return True
-    word = word.group(1).lstrip("(\"'“‘«")
+    word = last_word.group(1).lstrip("(\"'“‘«")
     return not ((len(word) == 1 and word.isupper()) or word.lower() in ABBREVIATIONS)
 
 
-def sentences_of(tokens):
+def sentences_of(tokens: Sequence["Token"]) -> list[Sentence]:
     """The sentences of a parsed body, each knowing whether a citation or a flag follows or sits inside it.
 
     A sentence is a run of text in a paragraph, list item or quotation that ends with . ! or ?
@@ -215,7 +253,7 @@ def sentences_of(tokens):
     last run of a block is a sentence even without a full stop. Markers belong to the sentence
     they follow, as footnote markers do. Headings and code blocks hold no sentences.
     """
-    sentences = []
+    sentences: list[Sentence] = []
     for index, token in enumerate(tokens):
         if token.type != "inline" or (index and tokens[index - 1].type == "heading_open"):
             continue
@@ -240,7 +278,7 @@ def sentences_of(tokens):
     return sentences
 
 
-def _grow(sentences, current, ended, text):
+def _grow(sentences: list[Sentence], current: Sentence, ended: bool, text: str) -> tuple[Sentence, bool]:
     """Add text to the current sentence, or start the next one when the current has ended."""
     if not text.strip():
         current.text += text
@@ -252,14 +290,14 @@ def _grow(sentences, current, ended, text):
     return current, False
 
 
-def sentence_before(text):
+def sentence_before(text: str) -> str:
     """The sentence a flag follows: the last sentence of the text before it, markers removed."""
     plain = ANY_MARKER.sub("", text).strip()
     pieces = [piece for piece in SENTENCE_BREAK.split(plain) if piece.strip()]
     return pieces[-1].strip() if pieces else ""
 
 
-def _citation_rule(state, silent):
+def _citation_rule(state: "StateInline", silent: bool) -> bool:
     if state.src[state.pos] != "[":
         return False
     end = state.src.find("]", state.pos + 1)
@@ -268,7 +306,7 @@ def _citation_rule(state, silent):
     starts_like_flag = bool(FLAG_START.match(content.strip()))
     if not (starts_like_citation or starts_like_flag):
         return False
-    document = state.env["document"]
+    document: CitedDocument = state.env["document"]
     fragment = state.src[state.pos : end + 1] if end != -1 else state.src[state.pos : state.pos + 80]
     problem = None
     if end == -1 or "[" in content:
@@ -289,7 +327,8 @@ def _citation_rule(state, silent):
     if not silent:
         if starts_like_citation:
             token = state.push("citation", "", 0)
-            token.meta = {"uses": [document._use(key, locator, state.env["field"]) for key, locator in items]}
+            cited = cast("list[tuple[str, str]]", items)  # a group that did not parse is a problem, above
+            token.meta = {"uses": [document._use(key, locator, state.env["field"]) for key, locator in cited]}
         else:
             token = state.push("citation_needed", "", 0)
             token.meta = {"flag": document._flag(flagged, sentence_before(state.src[: state.pos]), state.env["field"])}
@@ -297,14 +336,16 @@ def _citation_rule(state, silent):
     return True
 
 
-def is_month(text):
+def is_month(text: str) -> bool:
     try:
         return parse_date(text).precision == "month"
     except ValidationError:
         return False
 
 
-def _render_citation(self, tokens, idx, options, env):
+def _render_citation(
+    self: "RendererProtocol", tokens: Sequence["Token"], idx: int, options: "OptionsDict", env: "EnvType"
+) -> str:
     return "".join(
         f'<sup class="reference" id="{use.anchor}"><a href="#cite-note-{use.number}" '
         f'aria-label="Reference {use.number}">[{use.number}]</a></sup>'
@@ -312,8 +353,10 @@ def _render_citation(self, tokens, idx, options, env):
     )
 
 
-def _render_citation_needed(self, tokens, idx, options, env):
-    flag = tokens[idx].meta["flag"]
+def _render_citation_needed(
+    self: "RendererProtocol", tokens: Sequence["Token"], idx: int, options: "OptionsDict", env: "EnvType"
+) -> str:
+    flag: FlagUse = tokens[idx].meta["flag"]
     dated = ""
     if flag.flagged:
         dated = (
@@ -323,16 +366,16 @@ def _render_citation_needed(self, tokens, idx, options, env):
     return f'<sup class="citation-needed">[<i>citation needed</i>{dated}]</sup>'
 
 
-def is_safe_link(url):
+def is_safe_link(url: str) -> bool:
     cleaned = CONTROL_OR_SPACE.sub("", url)
     scheme = SCHEME.match(cleaned)
     return scheme is None or scheme.group(1).lower() in SAFE_SCHEMES
 
 
-def _build_markdown():
+def _build_markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False})
     md.disable("image")
-    md.validateLink = is_safe_link
+    md.validateLink = is_safe_link  # type: ignore[method-assign]  # markdown-it's way to replace the link check
     md.inline.ruler.before("link", "citation", _citation_rule)
     md.add_render_rule("citation", _render_citation)
     md.add_render_rule("citation_needed", _render_citation_needed)

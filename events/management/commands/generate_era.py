@@ -8,8 +8,9 @@ The same arguments always give a byte-identical thaw-era document, which
 """
 
 import json
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from events.generator import generate_era
 
@@ -17,14 +18,16 @@ from events.generator import generate_era
 class Command(BaseCommand):
     help = "Write a deterministic, realistic, made-up thaw-era document of the given size."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--events", type=int, default=10_000)
         parser.add_argument("--figures", type=int, default=2_000)
         parser.add_argument("--sources", type=int, default=1_000)
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--output", metavar="FILE", help="Write here instead of standard output.")
 
-    def handle(self, *args, events, figures, sources, seed, output, **options):
+    def handle(
+        self, *args: Any, events: int, figures: int, sources: int, seed: int, output: str | None, **options: Any
+    ) -> None:
         if min(events, figures, sources) < 0:
             raise CommandError("--events, --figures and --sources must not be negative")
         document = generate_era(events=events, figures=figures, sources=sources, seed=seed)

@@ -20,7 +20,7 @@ import urllib.error
 import urllib.request
 from collections import Counter
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, close_old_connections
 
 from events.models import Event
@@ -28,7 +28,7 @@ from thaw_site.publishing import services
 from thaw_site.publishing.publications import Publication
 
 
-def fetch(url):
+def fetch(url: str) -> tuple[int, bool, bytes]:
     """(status, has Retry-After, body)."""
     try:
         with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 (a URL the operator gave)
@@ -42,7 +42,7 @@ def fetch(url):
 class Command(BaseCommand):
     help = "Concurrent readers and a publishing editor against a running server; optional database outage."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("base_url")
         parser.add_argument("--readers", type=int, default=32)
         parser.add_argument("--seconds", type=int, default=60)
