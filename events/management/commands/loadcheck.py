@@ -86,7 +86,7 @@ class Command(BaseCommand):
                     event.refresh_from_db()
                     event.summary = marker
                     event.save()
-                    services.publish(event, note="load check")
+                    services.make_live(event, note="load check")
                     published[event.slug] = marker
                     publishes.append(marker)
                 except DatabaseError:
