@@ -376,7 +376,7 @@ def working_report() -> Report:
     for counter, rows in ((citations, Citation.objects), (flags, CitationNeeded.objects)):
         for event, period, figure in rows.values_list("event", "period", "figure"):
             counter[("event", event) if event else ("period", period) if period else ("figure", figure)] += 1
-    items = [
+    items: list[Any] = [  # periods, events and figures: each kind reads its own fields below
         *Period.objects.all(),
         *apps.get_model("events", "Event").objects.select_related("period").prefetch_related("topics"),
         *Figure.objects.all(),

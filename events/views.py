@@ -40,7 +40,7 @@ class EventDetail(LiveDetailView):
 class EventsLinkingHere(LiveDetailView):
     """An item page listing the live events that link to it (by `relation`), a page at a time, with their timeline."""
 
-    relation: str | None = None  # set by each subclass
+    relation: str  # set by each subclass: the links, by relation, that name the item
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

@@ -10,7 +10,7 @@ from thaw_site.publishing.citing import FACT_HELP, CitedItem
 from thaw_site.text.dates import open_range, span_in_words, validate_edtf
 
 if TYPE_CHECKING:
-    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser, User
 
     from thaw_site.publishing.items import Snapshot
 
@@ -113,7 +113,7 @@ class Office(models.Model):
 
     # What django-simple-history records with the next save, when set (as events.interchange does).
     _change_reason: str
-    _history_user: "AbstractBaseUser | None"
+    _history_user: "User | AnonymousUser | None"
 
     class Meta:
         ordering = ["start_earliest", "id"]

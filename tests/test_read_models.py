@@ -45,7 +45,9 @@ def expected_live_event_links():
 
 def expected_citing_pages():
     pages = {}
-    for p, _position, (relation, _kind, source, locator) in links_of(Publication.objects.live().filter(kind__in=CITING)):
+    for p, _position, (relation, _kind, source, locator) in links_of(
+        Publication.objects.live().filter(kind__in=CITING)
+    ):
         if relation == "cites":
             entry = pages.setdefault((source, p.pk), (CITING.index(p.kind), p.kind, p.slug, p.title, p.sort_start, []))
             entry[-1].append(locator)
