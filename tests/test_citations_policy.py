@@ -1,11 +1,11 @@
-"""The publishing policy's checks: citation_problems blocks publishing, has_no_citation asks for confirmation."""
+"""The publishing policy's checks: citation_problems blocks publishing."""
 
 import pytest
 from django.core.exceptions import ValidationError
 
 from events.models import Event, Source, Topic
 from people.models import Figure
-from thaw_site.publishing.citing import citation_problems, has_no_citation
+from thaw_site.publishing.citing import citation_problems
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,6 @@ def event(body="", **fields):
 def test_a_cleanly_cited_item_has_no_problems(wp):
     item = event("A claim. [@wp, p. 4] Another. [citation needed: 2010-05]")
     assert citation_problems(item) == []
-    assert not has_no_citation(item)
 
 
 def test_an_unknown_key_is_a_problem_quoting_it(wp):
@@ -55,12 +54,7 @@ def test_clean_still_refuses_what_the_policy_reports(wp):
     assert "unknown source key 'nosuch'" in str(refused.value)
 
 
-def test_has_no_citation_counts_facts_and_ignores_flags(wp):
-    assert has_no_citation(event("Unsourced. [citation needed]"))
-    assert not has_no_citation(event("Plain text.", date_citation="[@wp]"))
-
-
 def test_items_that_cite_nothing_by_nature_pass(wp):
     topic = Topic.objects.create(slug="t", name="T")
-    assert citation_problems(topic) == [] and not has_no_citation(topic)
+    assert citation_problems(topic) == []
     assert citation_problems(wp) == []

@@ -49,11 +49,6 @@ def citation_problems(item: Publishable) -> list[str]:
     return [f"{name}: {message}" for name, messages in citation_errors(item).items() for message in messages]
 
 
-def has_no_citation(item: Publishable) -> bool:
-    """True when a cited item cites no source at all: publishing it should be confirmed."""
-    return isinstance(item, CitedItem) and not item.cite()[0].citations
-
-
 class CitedItem(Publishable):
     summary = models.TextField(blank=True, help_text="Plain text, one or two sentences.")
     body = models.TextField(
