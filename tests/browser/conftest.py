@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.chromium import CHROMIUM, LAUNCH_ARGS
+from tests.browser.chromium import CHROMIUM, LAUNCH_ARGS
 from thaw_site.interchange import import_document
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
