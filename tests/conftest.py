@@ -9,6 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 
+from tests.factories import StaffFactory, SuperuserFactory
 from thaw_site.interchange import import_document
 
 ERA_FILE = Path(__file__).resolve().parent.parent / "events" / "fixtures" / "thaw_era.json"
@@ -165,42 +166,34 @@ def empty_cache():
     cache.clear()
 
 
-def member_of(django_user_model, username, group):
-    from django.contrib.auth.models import Group
-
-    user = django_user_model.objects.create_user(username, f"{username}@example.org", "pw", is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    return user
+@pytest.fixture
+def author(db):
+    return StaffFactory(username="anna", groups=["Authors"])
 
 
 @pytest.fixture
-def author(db, django_user_model):
-    return member_of(django_user_model, "anna", "Authors")
+def reviewer(db):
+    return StaffFactory(username="boris", groups=["Reviewers"])
 
 
 @pytest.fixture
-def reviewer(db, django_user_model):
-    return member_of(django_user_model, "boris", "Reviewers")
+def other_reviewer(db):
+    return StaffFactory(username="vera", groups=["Reviewers"])
 
 
 @pytest.fixture
-def other_reviewer(db, django_user_model):
-    return member_of(django_user_model, "vera", "Reviewers")
+def superuser(db):
+    return SuperuserFactory()
 
 
 @pytest.fixture
-def superuser(db, django_user_model):
-    return django_user_model.objects.create_superuser("admin", "admin@example.org", "pw")
-
-
-@pytest.fixture
-def users_by_role(author, reviewer, superuser, django_user_model):
+def users_by_role(author, reviewer, superuser):
     """One user of each role the permission matrices try: anonymous, plain staff, two authors, reviewer, superuser."""
     return {
         "anonymous": AnonymousUser(),
-        "staff": django_user_model.objects.create_user("sasha", "s@example.org", "pw", is_staff=True),
+        "staff": StaffFactory(username="sasha"),
         "author": author,
-        "other_author": member_of(django_user_model, "olga", "Authors"),
+        "other_author": StaffFactory(username="olga", groups=["Authors"]),
         "reviewer": reviewer,
         "superuser": superuser,
     }
