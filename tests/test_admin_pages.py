@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from events.models import Citation, CitationNeeded, Event, Period, Source, Topic
 from people.models import Figure
+from tests.factories import SuperuserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -11,8 +12,8 @@ EDITORIAL = [Period, Topic, Source, Event, Figure]
 
 
 @pytest.fixture
-def superuser_client(client, django_user_model):
-    client.force_login(django_user_model.objects.create_superuser("admin", "admin@example.org", "x"))
+def superuser_client(client):
+    client.force_login(SuperuserFactory())
     return client
 
 

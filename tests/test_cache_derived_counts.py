@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from events.models import Event
+from tests.factories import UserFactory
 from thaw_site.public.pages import live_topics_with_counts
 
 from .public_site import publish_now, withdraw_now
@@ -45,10 +46,10 @@ def all_events_link(client):
     return int(re.search(r"All (\d+) events on the timeline", client.get("/").content.decode()).group(1))
 
 
-def test_the_home_page_counts_the_main_period_again_after_a_withdrawal(client, era, django_user_model, monkeypatch):
+def test_the_home_page_counts_the_main_period_again_after_a_withdrawal(client, era, monkeypatch):
     monkeypatch.setattr("thaw_site.public.views.HOME_EVENTS", 5)
     # Signed in: the whole page is never cached for the user, so only the derived counts are.
-    client.force_login(django_user_model.objects.create_user("reader", password="a long passphrase"))
+    client.force_login(UserFactory(username="reader"))
     before = all_events_link(client)
     assert all_events_link(client) == before > 5
     withdraw_now(Event.objects.get(slug="secret-speech"))

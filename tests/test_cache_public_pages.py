@@ -1,11 +1,11 @@
 """Anonymous public pages are cached, retired the moment a publish or withdrawal changes what they show."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from events.models import Event
+from tests.factories import StaffFactory, UserFactory
 from thaw_site.publishing.generation import generation
 
 from .public_site import publish_now, withdraw_now
@@ -82,7 +82,7 @@ def test_matching_if_none_match_answers_304(client, era):
 
 
 def test_staff_pages_are_never_cached_nor_served_from_the_cache(client, era):
-    staff = get_user_model().objects.create_user("editor", is_staff=True)
+    staff = StaffFactory(username="editor")
     anonymous = get(client, EVENT)
     client.force_login(staff)
     with CaptureQueriesContext(connection) as queries:
@@ -95,7 +95,7 @@ def test_staff_pages_are_never_cached_nor_served_from_the_cache(client, era):
 
 
 def test_a_signed_in_readers_page_is_not_stored_for_anonymous_readers(client, era):
-    client.force_login(get_user_model().objects.create_user("reader"))
+    client.force_login(UserFactory(username="reader"))
     get(client, EVENT)
     client.logout()
     with CaptureQueriesContext(connection) as queries:

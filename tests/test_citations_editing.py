@@ -5,14 +5,16 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.factories import UserFactory
+
 pytestmark = pytest.mark.django_db
 
 URL = "/admin/citations/source-keys.json"
 
 
-def test_the_key_list_is_staff_only(client, era, django_user_model):
+def test_the_key_list_is_staff_only(client, era):
     assert client.get(URL).status_code == 302
-    client.force_login(django_user_model.objects.create_user("reader", password="x"))
+    client.force_login(UserFactory(username="reader"))
     assert client.get(URL).status_code == 302
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from events.citations import live_cited, unsourced_statements
 from events.models import Event, Period
+from tests.factories import UserFactory
 from thaw_site.publishing.services import make_live
 
 pytestmark = pytest.mark.django_db
@@ -88,9 +89,9 @@ def author_client(client, author):
     return client
 
 
-def test_the_worklist_is_for_staff_only(client, era, django_user_model):
+def test_the_worklist_is_for_staff_only(client, era):
     assert client.get("/admin/citations/unsourced/").status_code == 302
-    client.force_login(django_user_model.objects.create_user("reader", password="x"))
+    client.force_login(UserFactory(username="reader"))
     assert client.get("/admin/citations/unsourced/").status_code == 302
 
 

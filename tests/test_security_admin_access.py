@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from events.models import Event
+from tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -75,8 +76,8 @@ def items(era):
 
 
 @pytest.fixture
-def plain_staff(client, django_user_model):
-    client.force_login(django_user_model.objects.create_user("staff", password="x", is_staff=True))
+def plain_staff(client):
+    client.force_login(StaffFactory(username="staff"))
     return client
 
 

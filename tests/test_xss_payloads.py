@@ -18,6 +18,7 @@ from django.utils.html import escape
 from events.interchange import ImportFailed, import_document
 from events.models import Event, Participation, Period, Source, Topic
 from people.models import Figure, Office
+from tests.factories import SuperuserFactory
 
 from .public_site import Crawl, fixed_public_urls, publish_now, text_fields
 
@@ -161,8 +162,8 @@ def publish_hostile_items(payload, number):
 
 
 @pytest.fixture
-def superuser_client(client, django_user_model):
-    client.force_login(django_user_model.objects.create_superuser("admin", "admin@example.org", "x"))
+def superuser_client(client):
+    client.force_login(SuperuserFactory())
     return client
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from events.interchange import import_document
-from tests.chromium import CHROMIUM, LAUNCH_ARGS
+from tests.browser.chromium import CHROMIUM, LAUNCH_ARGS
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 # Sync Playwright runs an event loop in this thread; the fixtures' database access is still synchronous.

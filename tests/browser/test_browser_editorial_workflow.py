@@ -7,28 +7,11 @@ import pytest
 from events.models import Source
 from thaw_site.publishing.publications import Publication
 
-from .chromium import CHROMIUM, LAUNCH_ARGS
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"),
-]
+pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def browser(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls here are still synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
-
-
-def signed_in(browser, live_server, username):
-    page = browser.new_page()
+def signed_in(chromium, live_server, username):
+    page = chromium.new_page()  # in a context of its own: its own cookies
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", "pw")
@@ -52,11 +35,11 @@ def transition(page, name, note=""):
     assert "is now" in page.locator("ul.messagelist").inner_text()
 
 
-def test_an_event_goes_from_draft_through_review_to_the_public_and_back(browser, live_server, author, reviewer):
+def test_an_event_goes_from_draft_through_review_to_the_public_and_back(chromium, live_server, author, reviewer):
     Source.objects.create(key="taubman-2003", title="Khrushchev: The Man and His Era", authors=["Taubman, William"])
-    anna = signed_in(browser, live_server, "anna")
-    boris = signed_in(browser, live_server, "boris")
-    public = browser.new_page()
+    anna = signed_in(chromium, live_server, "anna")
+    boris = signed_in(chromium, live_server, "boris")
+    public = chromium.new_page()
 
     # Anna drafts an event with a citation and submits it.
     anna.goto(f"{live_server.url}/admin/events/event/add/")
