@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from tests.shared_data import shared_dataset
 from thaw_site.public.pages import citing, events_linking_to, live_targets
 from thaw_site.public.search import search
 from thaw_site.public.views import filtered_events
@@ -22,8 +23,9 @@ pytestmark = [
 EVENTS = 10_000
 
 
-@pytest.fixture
+@shared_dataset
 def ten_thousand_events():
+    """10,000 live events with their links and citing pages, analyzed: written once for the module's tests."""
     now, first = timezone.now(), datetime.date(1953, 3, 5)
     Publication.objects.bulk_create(
         (
