@@ -20,8 +20,9 @@ def pytest_collection_modifyitems(items):
             item.add_marker(skip)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def chromium():
+    """One Chromium for all the browser tests (they run one after another, after the other database tests)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
