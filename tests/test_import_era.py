@@ -16,7 +16,6 @@ from events.models import Event, Period, Source, Topic
 from people.models import Figure, Office
 from tests.conftest import ERA_FILE
 from thaw_site import interchange
-from thaw_site.interchange import import_document
 from thaw_site.models import Publication
 
 ITEM_MODELS = {"periods": Period, "topics": Topic, "sources": Source, "figures": Figure, "events": Event}
@@ -519,10 +518,23 @@ BAD = {
 }
 
 
-@pytest.mark.parametrize("case", BAD.values(), ids=BAD.keys())
+INTO_EMPTY = {name: case for name, case in BAD.items() if not case.imported}
+OVER_THE_ERA = {name: case for name, case in BAD.items() if case.imported}
+
+
+@pytest.mark.parametrize("case", INTO_EMPTY.values(), ids=INTO_EMPTY.keys())
 def test_a_bad_file_is_refused_naming_the_problem_and_changes_nothing(db, era_document, tmp_path, monkeypatch, case):
-    if case.imported:
-        import_document(copy.deepcopy(era_document), source_name=ERA_FILE.name)
+    assert_refused_changing_nothing(case, era_document, tmp_path, monkeypatch)
+
+
+@pytest.mark.parametrize("case", OVER_THE_ERA.values(), ids=OVER_THE_ERA.keys())
+def test_a_bad_file_over_the_era_is_refused_naming_the_problem_and_changes_nothing(
+    era, era_document, tmp_path, monkeypatch, case
+):
+    assert_refused_changing_nothing(case, era_document, tmp_path, monkeypatch)
+
+
+def assert_refused_changing_nothing(case, era_document, tmp_path, monkeypatch):
     if case.max_bytes is not None:
         monkeypatch.setattr(interchange, "MAX_BYTES", case.max_bytes)
     content = case.build(era_document)
