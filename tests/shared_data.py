@@ -80,6 +80,10 @@ class SharedData:
             atomic.__enter__()
             try:
                 value = self.builders[name]()
+                # Check the rows' deferred constraints now, once, in the outer transaction. Otherwise each test's
+                # teardown would check them again (pytest-django's TestCase checks constraints before its rollback,
+                # and a rolled-back savepoint un-marks the deferred checks it ran).
+                connection.check_constraints()
             except BaseException:
                 transaction.set_rollback(True)
                 atomic.__exit__(None, None, None)
