@@ -6,7 +6,6 @@ from pathlib import Path
 import pytest
 
 from tests.browser.chromium import CHROMIUM, LAUNCH_ARGS
-from thaw_site.interchange import import_document
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 # Sync Playwright runs an event loop in this thread; the fixtures' database access is still synchronous.
@@ -32,9 +31,9 @@ def chromium():
 
 
 @pytest.fixture
-def era_site(live_server, transactional_db, era_document):
-    """The live server's address, with the era dataset committed where the server thread can read it."""
-    import_document(era_document, source_name="thaw_era.json")
+def era_site(live_server, transactional_db, era):
+    """The live server's address, with the era dataset committed where the server thread can read it (a
+    transactional test's `era` is its own committed import)."""
     return live_server.url
 
 
