@@ -28,9 +28,14 @@ TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "django_db_reset_se
 def is_transactional(item):
     """Whether pytest-django runs the test as a TransactionTestCase (committed data, a flush afterwards)."""
     marker = item.get_closest_marker("django_db")
-    if marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+    if marker and marker_is_transactional(*marker.args, **marker.kwargs):
         return True
     return bool(TRANSACTIONAL_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+def marker_is_transactional(transaction=False, reset_sequences=False, *args, **kwargs):
+    """The django_db marker's arguments, as pytest-django reads them."""
+    return bool(transaction or reset_sequences)
 
 
 class SharedData:
@@ -80,6 +85,10 @@ class SharedData:
             atomic.__enter__()
             try:
                 value = self.builders[name]()
+                # Check the rows' deferred constraints now, once, in the outer transaction. Otherwise each test's
+                # teardown would check them again (pytest-django's TestCase checks constraints before its rollback,
+                # and a rolled-back savepoint un-marks the deferred checks it ran).
+                connection.check_constraints()
             except BaseException:
                 transaction.set_rollback(True)
                 atomic.__exit__(None, None, None)

@@ -9,6 +9,7 @@ from events.generator import generate_era
 from events.interchange import import_document
 from events.models import Citation, Event, Period, Source, Topic
 from people.models import Figure, Office
+from tests.shared_data import shared_dataset
 from thaw_site.publishing.publications import Publication
 from thaw_site.publishing.services import make_live
 
@@ -17,6 +18,14 @@ pytestmark = pytest.mark.django_db
 
 def era(events):
     return generate_era(events=events, figures=30, sources=20, seed=5)
+
+
+@shared_dataset
+def generated_era():
+    """A generated era of 30 events imported: written once for the tests that read it; returns the document."""
+    document = era(30)
+    import_document(document, source_name="generated.json")
+    return document
 
 
 def import_queries(document):
@@ -43,9 +52,8 @@ def test_bulk_imported_items_each_have_one_history_row_with_reason_and_user():
 
 
 @pytest.mark.parametrize("model", [Period, Topic, Source, Figure, Office, Event])
-def test_bulk_imported_items_hold_exactly_what_save_would_derive(model):
+def test_bulk_imported_items_hold_exactly_what_save_would_derive(generated_era, model):
     """Rendered text, sortable dates, compact ISBNs, publication times: saving again changes none of them."""
-    import_document(era(30), source_name="generated.json")
     names = [field.attname for field in model._meta.concrete_fields if field.name != "updated_at"]
     imported = list(model.objects.order_by("pk").values_list(*names))
     assert imported
@@ -54,9 +62,8 @@ def test_bulk_imported_items_hold_exactly_what_save_would_derive(model):
     assert list(model.objects.order_by("pk").values_list(*names)) == imported
 
 
-def test_bulk_imported_publications_equal_what_publishing_the_saved_item_freezes():
+def test_bulk_imported_publications_equal_what_publishing_the_saved_item_freezes(generated_era):
     """Title, summary and search text (the search vector is built from them), page data and links."""
-    import_document(era(30), source_name="generated.json")
     frozen = ["title", "summary", "search_text", "data", "sort_start", "sort_end", "revision_id"]
     for event in Event.objects.published()[:10]:
         imported = Publication.objects.live().get(item_uid=event.uid)
@@ -68,10 +75,8 @@ def test_bulk_imported_publications_equal_what_publishing_the_saved_item_freezes
         )
 
 
-def test_bulk_history_rows_snapshot_each_events_relations():
-    document = era(30)
-    import_document(document, source_name="generated.json")
-    for item in document["events"]:
+def test_bulk_history_rows_snapshot_each_events_relations(generated_era):
+    for item in generated_era["events"]:
         revision = Event.history.get(slug=item["slug"])
         assert sorted(revision.topics.values_list("topic__slug", flat=True)) == item["topics"]
         assert sorted(revision.participants.values_list("figure__slug", flat=True)) == sorted(
@@ -80,10 +85,8 @@ def test_bulk_history_rows_snapshot_each_events_relations():
         assert sorted(revision.related.values_list("to_event__slug", flat=True)) == item["related"]
 
 
-def test_bulk_import_indexes_citations_and_publishes_only_published_items():
-    document = era(30)
-    import_document(document, source_name="generated.json")
-    published = {e["slug"] for e in document["events"] if e["status"] == "published"}
+def test_bulk_import_indexes_citations_and_publishes_only_published_items(generated_era):
+    published = {e["slug"] for e in generated_era["events"] if e["status"] == "published"}
     live = set(Publication.objects.live().of_kind("event").values_list("slug", flat=True))
     assert live == published
     for event in Event.objects.all():
@@ -93,9 +96,7 @@ def test_bulk_import_indexes_citations_and_publishes_only_published_items():
     assert publication.note == "Imported from generated.json"
 
 
-def test_reimporting_the_same_generated_era_changes_nothing():
-    document = era(30)
-    import_document(document, source_name="generated.json")
+def test_reimporting_the_same_generated_era_changes_nothing(generated_era):
     history = Event.history.count()
     report = import_document(era(30), source_name="again.json")
     assert report.counts()["created"] == report.counts()["updated"] == 0

@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 
-from events.interchange import import_document
 from tests.browser.chromium import CHROMIUM, LAUNCH_ARGS
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -20,8 +19,9 @@ def pytest_collection_modifyitems(items):
             item.add_marker(skip)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def chromium():
+    """One Chromium for all the browser tests (they run one after another, after the other database tests)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -31,9 +31,9 @@ def chromium():
 
 
 @pytest.fixture
-def era_site(live_server, transactional_db, era_document):
-    """The live server's address, with the era dataset committed where the server thread can read it."""
-    import_document(era_document, source_name="thaw_era.json")
+def era_site(live_server, transactional_db, era):
+    """The live server's address, with the era dataset committed where the server thread can read it (a
+    transactional test's `era` is its own committed import)."""
     return live_server.url
 
 
