@@ -18,7 +18,7 @@ withdraw, restore and import. Migrations 0007 and 0008 filled the live ones for 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from itertools import islice
-from typing import Self
+from typing import Any, Self
 
 from django.db import models
 from django.db.models import QuerySet
@@ -26,6 +26,21 @@ from django.db.models import QuerySet
 from thaw_site.publishing.publications import Kind, Publication, item_url, list_data
 
 BATCH = 2000
+
+
+def frozen_links_of(publication: Publication) -> list[dict[str, Any]]:
+    """The publication's frozen links as the fields every link row shares, in order."""
+    return [
+        {
+            "publication": publication,
+            "relation": relation,
+            "target_kind": target_kind,
+            "target_slug": target_slug,
+            "detail": detail,
+            "position": position,
+        }
+        for position, (relation, target_kind, target_slug, detail) in enumerate(publication.data.get("links", []))
+    ]
 
 
 class PublishedLink(models.Model):
@@ -48,18 +63,7 @@ class PublishedLink(models.Model):
     @classmethod
     def entries_for(cls, publications: Iterable[Publication]) -> list[Self]:
         """The unsaved rows of these publications: one per frozen link, in order."""
-        return [
-            cls(
-                publication=publication,
-                relation=relation,
-                target_kind=target_kind,
-                target_slug=target_slug,
-                detail=detail,
-                position=position,
-            )
-            for publication in publications
-            for position, (relation, target_kind, target_slug, detail) in enumerate(publication.data["links"])
-        ]
+        return [cls(**link) for publication in publications for link in frozen_links_of(publication)]
 
 
 # The links of a live event that the pages of their targets list it by (a period's or topic's events, a person's
@@ -107,12 +111,7 @@ class LiveEventLink(models.Model):
         """The unsaved rows of these live publications: one per listed link of each event among them."""
         return [
             cls(
-                publication=publication,
-                relation=relation,
-                target_kind=target_kind,
-                target_slug=target_slug,
-                detail=detail,
-                position=position,
+                **link,
                 slug=publication.slug,
                 title=publication.title,
                 summary=publication.summary,
@@ -122,8 +121,8 @@ class LiveEventLink(models.Model):
             )
             for publication in publications
             if publication.kind == Kind.EVENT
-            for position, (relation, target_kind, target_slug, detail) in enumerate(publication.data.get("links", []))
-            if relation in LISTED_EVENT_LINKS
+            for link in frozen_links_of(publication)
+            if link["relation"] in LISTED_EVENT_LINKS
         ]
 
 
