@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "thaw_site",
     "people",
     "events",
+    "events.imports",
 ]
 
 MIDDLEWARE = [

@@ -25,7 +25,7 @@ from thaw_site.publishing.citing import citation_problems
 from thaw_site.publishing.generation import bump_generation
 from thaw_site.publishing.items import Status
 from thaw_site.publishing.publications import Publication, list_data
-from thaw_site.publishing.read_models import remove_live_rows, write_read_models
+from thaw_site.publishing.read_models import remove_live_rows, write_live_rows, write_read_models
 from thaw_site.publishing.revisions import one_revision
 from thaw_site.publishing.search_vectors import store_search_vectors
 from thaw_site.publishing.workflow import kind_of, live_publication, reason_with
@@ -107,6 +107,21 @@ def stop_being_live(publications: QuerySet[Publication]) -> int:
     """Take these live publications off the site: they stay as history, and leave the live read models."""
     remove_live_rows(publications)
     return publications.update(is_live=False)
+
+
+def make_live_again(publications: Sequence[Publication]) -> None:
+    """Put these older publications back on the site as their items' live versions (undoing an import): whatever
+    is live for those items now stays as history."""
+    if not publications:
+        return
+    bump_generation()
+    for kind in {publication.kind for publication in publications}:
+        uids = [publication.item_uid for publication in publications if publication.kind == kind]
+        stop_being_live(Publication.objects.filter(kind=kind, item_uid__in=uids, is_live=True))
+    Publication.objects.filter(pk__in=[publication.pk for publication in publications]).update(is_live=True)
+    for publication in publications:
+        publication.is_live = True
+    write_live_rows(publications)
 
 
 def take_down(item: "Publishable") -> int:
