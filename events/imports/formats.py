@@ -11,6 +11,8 @@ from typing import Any
 
 from events.interchange import ImportFailed, parse_document
 
+SUFFIXES = (".json",)
+
 
 @dataclass
 class Converted:
@@ -21,6 +23,6 @@ class Converted:
 def read_file(name: str, raw: bytes) -> Converted:
     """The thaw-era document in the file `name` (for messages and its suffix) whose contents are `raw`."""
     suffix = PurePath(name).suffix.lower()
-    if suffix != ".json":
-        raise ImportFailed([f"{name}: not a file this site reads (.json)"])
+    if suffix not in SUFFIXES:
+        raise ImportFailed([f"{name}: not a file this site reads ({', '.join(SUFFIXES)})"])
     return Converted(parse_document(raw, name), "thaw-era")

@@ -62,3 +62,15 @@ class ImportedItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.section} {self.ident}"
+
+
+class PendingUpload(models.Model):
+    """A file uploaded in the admin and previewed, kept until its uploader confirms the import (or not)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    file_name = models.CharField(max_length=255)
+    content = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"Upload {self.pk}: {self.file_name}"
