@@ -20,8 +20,8 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.http import content_disposition_header
 
-from events.imports.batches import UndoRefused, changed_since, run_import, undo_batch
-from events.imports.formats import SUFFIXES, read_file
+from events.imports.batches import UndoRefused, changed_since, undo_batch
+from events.imports.formats import SUFFIXES, import_file
 from events.imports.models import ImportBatch, ImportedItem, PendingUpload
 from events.interchange import ImportFailed
 
@@ -123,31 +123,29 @@ class ImportBatchAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return TemplateResponse(
             request,
             f"admin/imports/{template}",
-            {**self.admin_site.each_context(request), "opts": self.model._meta, **context},
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "suffixes": ", ".join(SUFFIXES),
+                **context,
+            },
         )
+
+    def refused(self, request: HttpRequest, file_name: str, errors: list[str]) -> TemplateResponse:
+        return self.page(request, "upload.html", {"form": UploadForm(), "errors": errors, "file_name": file_name})
 
     def upload_view(self, request: HttpRequest) -> HttpResponse:
         """The form, and on a good upload the dry run's report (or its errors), with a button to confirm."""
         self.require(request, IMPORT)
         form = UploadForm(request.POST or None, request.FILES or None)
         if request.method != "POST" or not form.is_valid():
-            return self.page(request, "upload.html", {"form": form, "suffixes": ", ".join(SUFFIXES)})
+            return self.page(request, "upload.html", {"form": form})
         upload = form.cleaned_data["file"]
         raw = upload.read()
         try:
-            converted = read_file(upload.name, raw)
-            outcome = run_import(
-                converted.document,
-                file_name=upload.name,
-                raw=raw,
-                file_format=converted.file_format,
-                user=editor(request),
-                dry_run=True,
-            )
+            outcome = import_file(upload.name, raw, user=editor(request), dry_run=True)
         except ImportFailed as failure:
-            return self.page(
-                request, "upload.html", {"form": UploadForm(), "errors": failure.errors, "file_name": upload.name}
-            )
+            return self.refused(request, upload.name, failure.errors)
         PendingUpload.objects.filter(user=editor(request)).delete()  # one waiting file per editor
         pending = PendingUpload.objects.create(user=editor(request), file_name=upload.name, content=raw)
         return self.page(
@@ -161,19 +159,9 @@ class ImportBatchAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         pending = get_object_or_404(PendingUpload, pk=pending_id, user=editor(request))
         raw = bytes(pending.content)
         try:
-            converted = read_file(pending.file_name, raw)
-            outcome = run_import(
-                converted.document,
-                file_name=pending.file_name,
-                raw=raw,
-                file_format=converted.file_format,
-                user=editor(request),
-                keep_file=True,
-            )
+            outcome = import_file(pending.file_name, raw, user=editor(request), keep_file=True)
         except ImportFailed as failure:  # the site changed since the preview
-            return self.page(
-                request, "upload.html", {"form": UploadForm(), "errors": failure.errors, "file_name": pending.file_name}
-            )
+            return self.refused(request, pending.file_name, failure.errors)
         pending.delete()
         assert outcome.batch is not None  # not a dry run
         messages.success(request, f"Imported {pending.file_name}: {outcome.batch.summary()}.")

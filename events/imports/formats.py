@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
+from events.imports.batches import Outcome, run_import
 from events.interchange import ImportFailed, parse_document
 
 SUFFIXES = (".json",)
@@ -26,3 +27,11 @@ def read_file(name: str, raw: bytes) -> Converted:
     if suffix not in SUFFIXES:
         raise ImportFailed([f"{name}: not a file this site reads ({', '.join(SUFFIXES)})"])
     return Converted(parse_document(raw, name), "thaw-era")
+
+
+def import_file(name: str, raw: bytes, **options: Any) -> Outcome:
+    """Read the file and import it as a batch: `options` are run_import's (user, dry_run, keep_file)."""
+    converted = read_file(name, raw)
+    return run_import(
+        converted.document, file_name=PurePath(name).name, raw=raw, file_format=converted.file_format, **options
+    )

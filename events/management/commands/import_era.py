@@ -12,15 +12,14 @@ was before (events/imports/batches.py), and refuses, naming them, when any
 was edited since, unless `--force`.
 """
 
-from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
-from events.imports.batches import UndoRefused, run_import, undo_batch
-from events.imports.formats import read_file
+from events.imports.batches import UndoRefused, undo_batch
+from events.imports.formats import import_file
 from events.imports.models import ImportBatch
 from events.interchange import MAX_ERRORS, ImportFailed, read_bytes
 
@@ -79,15 +78,7 @@ class Command(BaseCommand):
         assert file is not None  # one of the two, checked above
         try:
             raw = read_bytes(file)
-            converted = read_file(file, raw)
-            outcome = run_import(
-                converted.document,
-                file_name=Path(file).name,
-                raw=raw,
-                file_format=converted.file_format,
-                user=user,
-                dry_run=dry_run,
-            )
+            outcome = import_file(file, raw, user=user, dry_run=dry_run)
         except ImportFailed as failure:
             raise self.fail(file, failure.errors, failure) from None
         report = outcome.report
