@@ -42,9 +42,8 @@ from events.interchange import (
     ImportReport,
     import_document,
 )
-from thaw_site.publishing.generation import bump_generation
 from thaw_site.publishing.publications import Publication
-from thaw_site.publishing.services import make_live_again, stop_being_live
+from thaw_site.publishing.services import make_live_again, stop_being_live, take_down
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -232,7 +231,9 @@ def restore_updated(items: Sequence[ImportedItem], *, user: "User | None", reaso
     stop_being_live(made_now)
     made_now.delete()
     for section, idents in by_section((i.section, i.ident) for i in items if i.live_before_id is None).items():
-        stop_being_live(Publication.objects.live().filter(kind=kind_of_section(section), slug__in=idents))
+        model, ident_field = SECTIONS[section]
+        for instance in model.objects.filter(**{f"{ident_field}__in": idents}):
+            take_down(instance)
     make_live_again(list(Publication.objects.filter(pk__in=[i.live_before_id for i in items if i.live_before_id])))
 
 
@@ -243,8 +244,8 @@ def remove_created(items: Sequence[ImportedItem], *, user: "User | None", reason
         if not idents:
             continue
         model, ident_field = SECTIONS[section]
-        stop_being_live(Publication.objects.live().filter(kind=kind_of_section(section), slug__in=idents))
         for instance in model.objects.filter(**{f"{ident_field}__in": idents}):
+            take_down(instance)
             instance._history_user = user  # read by simple-history's deletion record
             instance._change_reason = reason
             try:
@@ -266,7 +267,6 @@ def undo_batch(batch: ImportBatch, *, user: "User | None" = None, force: bool = 
         if not force and (problems := changed_since(items)):
             raise UndoRefused(problems)
         reason = f"Undo of import {batch.pk} ({batch.file_name})"
-        bump_generation()
         restore_updated([item for item in items if item.action == Updated], user=user, reason=reason)
         remove_created([item for item in items if item.action == Created], user=user, reason=reason)
         batch.undone_at, batch.undone_by = timezone.now(), user

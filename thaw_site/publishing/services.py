@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from thaw_site.publishing import workflow
 from thaw_site.publishing.citing import citation_problems
-from thaw_site.publishing.generation import bump_generation
+from thaw_site.publishing.generation import MANY, retire
 from thaw_site.publishing.items import Status
 from thaw_site.publishing.publications import Publication, list_data
 from thaw_site.publishing.read_models import remove_live_rows, write_live_rows, write_read_models
@@ -42,6 +42,10 @@ PERMISSIONS = {
     "publish": "thaw_site.publish_item",
     "withdraw": "thaw_site.withdraw_item",
 }
+
+
+# What retiring cached pages reads of the publications that stop being live (generation.tags_changed).
+PLACEMENT_FIELDS = ("kind", "item_uid", "slug", "title", "sort_start", "sort_end", "data")
 
 
 def frozen_links(snapshot: "Snapshot") -> list[list[str]]:
@@ -71,9 +75,10 @@ def make_live_many(
         return []
     kind = kind_of(items[0])
     revisions = revisions or {item.pk: workflow.latest_revision(item) for item in items}
-    bump_generation()
     now = timezone.now()
-    stop_being_live(Publication.objects.filter(kind=kind, item_uid__in=[item.uid for item in items], is_live=True))
+    live = Publication.objects.filter(kind=kind, item_uid__in=[item.uid for item in items], is_live=True)
+    before = list(live.only(*PLACEMENT_FIELDS)[: MANY + 1])  # more than MANY retire every page anyway
+    stop_being_live(live)
     prefetch_related_objects(items, *type(items[0]).publishing_prefetch)
     snapshots = [item.snapshot() for item in items]
     publications = Publication.objects.bulk_create(
@@ -100,6 +105,7 @@ def make_live_many(
     )
     store_search_vectors(Publication.objects.filter(pk__in=[publication.pk for publication in publications]))
     write_read_models(publications)
+    retire(before, publications)
     return publications
 
 
@@ -114,20 +120,25 @@ def make_live_again(publications: Sequence[Publication]) -> None:
     is live for those items now stays as history."""
     if not publications:
         return
-    bump_generation()
+    before: list[Publication] = []
     for kind in {publication.kind for publication in publications}:
         uids = [publication.item_uid for publication in publications if publication.kind == kind]
-        stop_being_live(Publication.objects.filter(kind=kind, item_uid__in=uids, is_live=True))
+        live = Publication.objects.filter(kind=kind, item_uid__in=uids, is_live=True)
+        before += live.only(*PLACEMENT_FIELDS)[: MANY + 1]  # more than MANY retire every page anyway
+        stop_being_live(live)
     Publication.objects.filter(pk__in=[publication.pk for publication in publications]).update(is_live=True)
     for publication in publications:
         publication.is_live = True
     write_live_rows(publications)
+    retire(before, publications)
 
 
+@transaction.atomic
 def take_down(item: "Publishable") -> int:
     """Remove the item's live version from the public site; its publications stay as history."""
-    bump_generation()
-    return stop_being_live(Publication.objects.filter(kind=kind_of(item), item_uid=item.uid, is_live=True))
+    live = Publication.objects.filter(kind=kind_of(item), item_uid=item.uid, is_live=True)
+    retire(list(live.only(*PLACEMENT_FIELDS)), [])
+    return stop_being_live(live)
 
 
 def record_status(item: "Publishable", status: str, *, by: "User | AnonymousUser | None", reason: str) -> None:
