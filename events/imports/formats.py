@@ -1,6 +1,6 @@
 """The files an import reads, by name: each becomes a thaw-era document before the same validation and write.
 
-- `.json`: a thaw-era document, or a CSL-JSON list of references (Zotero's export);
+- `.json`: a thaw-era document, or a CSL-JSON list of references (Zotero's export, events/imports/references.py);
 - `.csv`, `.xlsx`: a TimelineJS-style spreadsheet of events (events/imports/spreadsheet.py);
 - `.bib`, `.ris`: references (events/imports/references.py).
 """
@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
-from events.imports import spreadsheet
+from events.imports import references, spreadsheet
 from events.imports.batches import Outcome, run_import
 from events.interchange import ImportFailed, parse_document
 
-SUFFIXES = (".json", ".csv", ".xlsx")
+SUFFIXES = (".json", ".csv", ".xlsx", ".bib", ".ris")
 PLACE = re.compile(r"^(\w+)\[(\d+)\](?: '[^']*')?(?:, field (\w+))?")
 
 
@@ -44,7 +44,15 @@ def read_file(name: str, raw: bytes) -> Converted:
         rows = spreadsheet.csv_rows(raw, name) if suffix == ".csv" else spreadsheet.xlsx_rows(raw, name)
         document, places = spreadsheet.read_spreadsheet(rows)
         return Converted(document, suffix[1:], places, spreadsheet.FIELD_COLUMNS)
-    return Converted(parse_document(raw, name), "thaw-era")
+    if suffix in (".bib", ".ris"):
+        text = references.decoded(raw, name)
+        reader = references.read_bibtex(text) if suffix == ".bib" else references.read_ris(text)
+    elif isinstance(document := parse_document(raw, name), list):
+        reader = references.read_csl_json(document)
+    else:
+        return Converted(document, "thaw-era")
+    document = references.reference_document(reader, name)
+    return Converted(document, reader.file_format, reader.places, references.FIELD_NAMES[reader.file_format])
 
 
 def import_file(name: str, raw: bytes, **options: Any) -> Outcome:
