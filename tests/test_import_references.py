@@ -1,13 +1,12 @@
 """Sources from reference managers (CSL-JSON, BibTeX, RIS): mapped, checked, matched to existing sources, and the
 site's own exports imported back change nothing."""
 
-import io
 import json
 
 import pytest
-from django.core.management import CommandError, call_command
 
 from events.models import Source
+from tests.test_import_spreadsheets import refused, run
 
 ZOTERO = [
     {
@@ -35,19 +34,6 @@ def write(tmp_path, name, content):
     path = tmp_path / name
     path.write_text(content if isinstance(content, str) else json.dumps(content), encoding="utf-8")
     return path
-
-
-def run(path):
-    out = io.StringIO()
-    call_command("import_era", str(path), stdout=out, stderr=io.StringIO())
-    return out.getvalue()
-
-
-def refused(path):
-    err = io.StringIO()
-    with pytest.raises(CommandError):
-        call_command("import_era", str(path), stdout=io.StringIO(), stderr=err)
-    return err.getvalue()
 
 
 def test_a_zotero_export_adds_its_books_as_draft_sources_and_again_changes_nothing(db, tmp_path):
