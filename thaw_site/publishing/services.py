@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from thaw_site.publishing import workflow
 from thaw_site.publishing.citing import citation_problems
-from thaw_site.publishing.generation import bump_generation
+from thaw_site.publishing.generation import MANY, retire
 from thaw_site.publishing.items import Status
 from thaw_site.publishing.publications import Publication, list_data
 from thaw_site.publishing.read_models import remove_live_rows, write_read_models
@@ -43,6 +43,10 @@ PERMISSIONS = {
     "publish": "thaw_site.publish_item",
     "withdraw": "thaw_site.withdraw_item",
 }
+
+
+# What retiring cached pages reads of the publications that stop being live (generation.tags_changed).
+PLACEMENT_FIELDS = ("kind", "item_uid", "slug", "title", "sort_start", "sort_end", "data")
 
 
 def frozen_links(snapshot: "Snapshot") -> list[list[str]]:
@@ -103,15 +107,17 @@ def make_live_many(
         return []
     kind = kind_of(items[0])
     revisions = revisions or {item.pk: workflow.latest_revision(item) for item in items}
-    bump_generation()
     now = timezone.now()
-    stop_being_live(Publication.objects.filter(kind=kind, item_uid__in=[item.uid for item in items], is_live=True))
+    live = Publication.objects.filter(kind=kind, item_uid__in=[item.uid for item in items], is_live=True)
+    before = list(live.only(*PLACEMENT_FIELDS)[: MANY + 1])  # more than MANY retire every page anyway
+    stop_being_live(live)
     prefetch_related_objects(items, *type(items[0]).publishing_prefetch)
     publications = Publication.objects.bulk_create(
         frozen(item, revision=revisions.get(item.pk), by=by, note=note, now=now) for item in items
     )
     store_search_vectors(Publication.objects.filter(pk__in=[publication.pk for publication in publications]))
     write_read_models(publications)
+    retire(before, publications)
     return publications
 
 
@@ -121,10 +127,12 @@ def stop_being_live(publications: QuerySet[Publication]) -> int:
     return publications.update(is_live=False)
 
 
+@transaction.atomic
 def take_down(item: "Publishable") -> int:
     """Remove the item's live version from the public site; its publications stay as history."""
-    bump_generation()
-    return stop_being_live(Publication.objects.filter(kind=kind_of(item), item_uid=item.uid, is_live=True))
+    live = Publication.objects.filter(kind=kind_of(item), item_uid=item.uid, is_live=True)
+    retire(list(live.only(*PLACEMENT_FIELDS)), [])
+    return stop_being_live(live)
 
 
 def record_status(item: "Publishable", status: str, *, by: "User | AnonymousUser | None", reason: str) -> None:
