@@ -11,6 +11,7 @@ draft. The four-eyes rule (setting THAW_FOUR_EYES, on by default): nobody publis
 superusers excepted.
 """
 
+import datetime
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, cast
 
@@ -53,6 +54,37 @@ def frozen_links(snapshot: "Snapshot") -> list[list[str]]:
     return [[relation, kind, slug, detail[:300]] for relation, kind, slug, detail in snapshot.links]
 
 
+def frozen(
+    item: "Publishable",
+    *,
+    revision: "HistoricalChanges | None",
+    by: "User | None",
+    note: str,
+    now: "datetime.datetime",
+) -> Publication:
+    """The item as it is now, frozen into a live publication, not yet saved (its publishing_prefetch read first).
+    Publishing saves it; a preview (thaw_site.public.preview) renders it as the public page would."""
+    kind = kind_of(item)
+    snapshot = item.snapshot()
+    return Publication(
+        kind=kind,
+        item_uid=item.uid,
+        revision_id=revision.history_id if revision else None,
+        slug=item.natural_key()[0],
+        title=snapshot.title,
+        summary=snapshot.summary,
+        sort_start=snapshot.sort_start,
+        sort_end=snapshot.sort_end,
+        data={**snapshot.data, "links": frozen_links(snapshot), "interchange": item.to_interchange()},
+        list_data=list_data(kind, snapshot.data),
+        search_text=snapshot.search_text,
+        published_at=now,
+        published_by=by,
+        note=(note or (revision.history_change_reason if revision else "") or "")[:300],
+        is_live=True,
+    )
+
+
 @transaction.atomic
 def make_live(item: "Publishable", *, by: "User | None" = None, note: str = "") -> Publication:
     """Freeze the item as it is now into its live publication; the previous one stays as history."""
@@ -80,28 +112,8 @@ def make_live_many(
     before = list(live.only(*PLACEMENT_FIELDS)[: MANY + 1])  # more than MANY retire every page anyway
     stop_being_live(live)
     prefetch_related_objects(items, *type(items[0]).publishing_prefetch)
-    snapshots = [item.snapshot() for item in items]
     publications = Publication.objects.bulk_create(
-        Publication(
-            kind=kind,
-            item_uid=item.uid,
-            revision_id=revision.history_id if revision else None,
-            slug=item.natural_key()[0],
-            title=snapshot.title,
-            summary=snapshot.summary,
-            sort_start=snapshot.sort_start,
-            sort_end=snapshot.sort_end,
-            data={**snapshot.data, "links": frozen_links(snapshot), "interchange": item.to_interchange()},
-            list_data=list_data(kind, snapshot.data),
-            search_text=snapshot.search_text,
-            published_at=now,
-            published_by=by,
-            note=(note or (revision.history_change_reason if revision else "") or "")[:300],
-            is_live=True,
-        )
-        for item, snapshot, revision in (
-            (item, snapshot, revisions.get(item.pk)) for item, snapshot in zip(items, snapshots, strict=True)
-        )
+        frozen(item, revision=revisions.get(item.pk), by=by, note=note, now=now) for item in items
     )
     store_search_vectors(Publication.objects.filter(pk__in=[publication.pk for publication in publications]))
     write_read_models(publications)
