@@ -13,7 +13,7 @@ touched. Field by field documentation: docs/interchange-format.md.
 import datetime
 import json
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict, TypeVar, cast
@@ -440,11 +440,19 @@ def create_relations(
 
 
 def write_created(
-    section: str, instances: Sequence[Publishable], wanted: dict[int, State], *, user: "User | None", reason: str
+    section: str,
+    instances: Sequence[Publishable],
+    wanted: dict[int, State],
+    *,
+    user: "User | None",
+    reason: str,
+    written: Callable[[int], None],
 ) -> None:
-    """Relations, one history row each, the citation index and publication for items new to the site."""
+    """Relations, one history row each, the citation index and publication for items new to the site;
+    `written` is told how many items each batch wrote."""
     create_relations(section, instances, wanted, user=user, reason=reason)
     for batch in batches(instances):
+        written(len(batch))
         rows = record_revisions(batch, user=user, reason=reason, created=True)
         if section in ("periods", "figures", "events"):
             reindex_items(cast("Sequence[CitedItem]", batch))  # the sections of cited items
@@ -465,10 +473,12 @@ def import_document(
     user: "User | None" = None,
     dry_run: bool = False,
     reason: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Validate, then write the document in one transaction. Returns an ImportReport.
 
-    Each history row's change reason is `reason`, by default "Imported from <source_name>".
+    Each history row's change reason is `reason`, by default "Imported from <source_name>". `progress`, if given,
+    is called with the number of items written so far and the number to write, as the writing goes on.
 
     Items new to the site are written in bulk (their derived fields computed first, as save() would);
     changed items one by one, each as one revision.
@@ -524,12 +534,21 @@ def import_document(
                 created[section] = new
                 if section == "periods":
                     periods = {p.slug: p for p in Period.objects.all()}
+            total, done = len(report.created) + len(report.updated), 0
+
+            def written(count: int) -> None:
+                nonlocal done
+                done += count
+                if progress is not None:
+                    progress(done, total)
+
             for section in SCALAR_ORDER:
                 instances = [instance for instance, _ in created[section]]
                 wanted_by_pk = {instance.pk: state for instance, state in created[section]}
-                write_created(section, instances, wanted_by_pk, user=user, reason=reason)
+                write_created(section, instances, wanted_by_pk, user=user, reason=reason, written=written)
                 del created[section]
             for section, instance, wanted in changes:
+                written(1)
                 with one_revision(instance, user=user, reason=reason, created=False):
                     apply_state(section, instance, wanted)
                 go_live(instance, by=user, reason=reason)
