@@ -185,7 +185,11 @@ class CitingPage(models.Model):
 def write_read_models(publications: Sequence[Publication]) -> None:
     """Every read model's rows for these new publications (only those live get live rows)."""
     insert_rows(PublishedLink, PublishedLink.columns, PublishedLink.rows_for(publications))
-    live = [publication for publication in publications if publication.is_live]
+    write_live_rows([publication for publication in publications if publication.is_live])
+
+
+def write_live_rows(live: Sequence[Publication]) -> None:
+    """The live read models' rows for these live publications (new ones, or older ones live again)."""
     insert_rows(CitingPage, CitingPage.columns, CitingPage.rows_for(live))
     insert_rows(LiveEventLink, LiveEventLink.columns, LiveEventLink.rows_for(live))
 
