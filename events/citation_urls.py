@@ -3,6 +3,7 @@
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, TypeVar
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import permission_required
 from django.urls import path
@@ -30,17 +31,17 @@ urlpatterns = [
     path("sources/bibtex.bib", bibliography.bibtex, name="bibtex"),
     path("sources/ris.ris", bibliography.ris, name="ris"),
     path(
-        "admin/citations/unsourced/",
+        f"{settings.ADMIN_URL}citations/unsourced/",
         editors_view(citation_views.UnsourcedStatements.as_view(), WORKING_COPIES),
         name="unsourced",
     ),
     path(
-        "admin/citations/report/",
+        f"{settings.ADMIN_URL}citations/report/",
         editors_view(citation_views.AdminEraReport.as_view(), WORKING_COPIES),
         name="admin-report",
     ),
     path(
-        "admin/citations/source-keys.json",
+        f"{settings.ADMIN_URL}citations/source-keys.json",
         editors_view(citation_views.source_keys, ["events.view_source"]),
         name="source-keys",
     ),

@@ -15,6 +15,7 @@ import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -48,6 +49,30 @@ class Site:
         for name in ("REDIS_URL", "THAW_VARNISH_URLS", "THAW_CACHE_PAGES"):
             self.env.pop(name, None)
 
+    @contextmanager
+    def serve(self, *options):
+        """gunicorn with the shipped gunicorn.conf.py and these options, on a free port, until the block ends."""
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        server = subprocess.Popen(
+            [GUNICORN, "-c", "gunicorn.conf.py", *options, "--bind", f"127.0.0.1:{self.port}", "thaw_site.wsgi"],
+            env=self.env, cwd=settings.BASE_DIR, stdout=subprocess.DEVNULL,
+            stderr=(self.workdir / "errors.log").open("w"),
+        )  # fmt: skip
+        try:
+            for _ in range(600):
+                try:
+                    status_and_body(self.url + "/_bench/hello/")
+                    break
+                except OSError:  # not listening yet
+                    time.sleep(0.1)
+            yield
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
     def manage(self, *arguments):
         subprocess.run(
             [sys.executable, "manage.py", *arguments], env=self.env, cwd=settings.BASE_DIR, check=True,
@@ -76,26 +101,10 @@ def site(tmp_path_factory):
     site = Site(tmp_path_factory.mktemp("workers"))
     site.manage("migrate", "-v0")
     site.manage("import_era", str(ERA))
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    site.url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [GUNICORN, "-c", "gunicorn.conf.py", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-         "--access-logfile", str(site.log), "--access-logformat", "%(p)s %(U)s %(s)s", "thaw_site.wsgi"],
-        env=site.env, cwd=settings.BASE_DIR, stdout=subprocess.DEVNULL, stderr=(site.workdir / "errors.log").open("w"),
-    )  # fmt: skip
     try:
-        for _ in range(600):
-            try:
-                status_and_body(site.url + "/_bench/hello/")
-                break
-            except OSError:  # not listening yet
-                time.sleep(0.1)
-        yield site
+        with site.serve("--workers", "2", "--access-logfile", str(site.log), "--access-logformat", "%(p)s %(U)s %(s)s"):
+            yield site
     finally:
-        server.terminate()
-        server.wait(timeout=30)
         shutil.rmtree(site.workdir, ignore_errors=True)
 
 

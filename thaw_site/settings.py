@@ -67,8 +67,13 @@ INSTALLED_APPS = [
     "events.imports",
 ]
 
+ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    # Before anything reads the body: 405 for unsafe methods outside the admin, 413 for oversized bodies.
+    "thaw_site.middleware.RequestLimitsMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "thaw_site.middleware.DatabaseUnavailableMiddleware",
@@ -144,7 +149,7 @@ THAW_FRONTEND_CACHES = (
     else []
 )
 THAW_PAGE_SHARED_MAX_AGE = 60 * 60 if THAW_FRONTEND_CACHES else THAW_PAGE_MAX_AGE
-THAW_UNCACHED_PREFIXES = ("/admin/", "/_bench/")
+THAW_UNCACHED_PREFIXES = (f"/{ADMIN_URL}", "/_bench/")
 if env_flag("THAW_CACHE_PAGES", True):
     MIDDLEWARE.insert(
         MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
@@ -179,9 +184,12 @@ STORAGES = {
 
 # The largest file an editor may upload to import in the admin (import_era reads up to 200 MB from the server).
 THAW_IMPORT_MAX_UPLOAD = 20 * 1024 * 1024
+# Request bodies (thaw_site.middleware.RequestLimitsMiddleware): any request's at most this many bytes (as Django's
+# own limit on form data), and the views named here, which take uploads, at most their own limit.
+THAW_MAX_REQUEST_BYTES = 2_621_440
+THAW_UPLOAD_VIEWS = {"admin:imports_importbatch_upload": THAW_IMPORT_MAX_UPLOAD + 64 * 1024}  # + the form around it
 # A confirmed upload larger than this is imported in the background while a status page shows its progress.
 THAW_IMPORT_IN_BACKGROUND_OVER = 1024 * 1024
-ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
 
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked-out username or address before any password is checked.
@@ -190,7 +198,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks: per account and per address
+# Only the pair locks: failures from one address lock that address out of that account, so nobody elsewhere can lock
+# an editor out by guessing at their username (docs/security.md).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_CALLABLE = "thaw_site.middleware.locked_out"
 AXES_RESET_ON_SUCCESS = True
 
 # Headers (docs/security.md). HSTS is sent only over HTTPS, as browsers ignore it elsewhere.
@@ -198,6 +209,28 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Permissions-Policy (django-permissions-policy): a history site uses none of the browser's powerful features.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 SECURE_HSTS_SECONDS = 0 if DEBUG else 31_536_000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG

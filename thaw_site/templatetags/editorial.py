@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django import template
+from django import forms, template
 from django.contrib.auth import get_user_model
+from django.core.exceptions import BadRequest
 
 from thaw_site.publishing import workflow
 from thaw_site.publishing.admin import change_url_of, viewable_models
@@ -16,6 +17,13 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 register = template.Library()
+
+
+class DashboardFilter(forms.Form):
+    """The dashboard's recent changes filter, from the query string: a bad value is a 400, not a database error."""
+
+    user = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    model = forms.SlugField(required=False, max_length=100)
 
 
 @register.filter
@@ -29,7 +37,10 @@ def editor_dashboard(context: template.Context) -> dict[str, object]:
     models = viewable_models(request)
     if not models:
         return {}
-    user_id, model_name = request.GET.get("user") or None, request.GET.get("model") or None
+    chosen = DashboardFilter(request.GET)
+    if not chosen.is_valid():
+        raise BadRequest(f"Bad filter for recent changes: {chosen.errors.as_text()}")
+    user_id, model_name = chosen.cleaned_data["user"], chosen.cleaned_data["model"] or None
     return {
         "drafts": workflow.drafts_of(request.user, models),
         "sent_back": workflow.sent_back_to(request.user, models),
@@ -37,7 +48,7 @@ def editor_dashboard(context: template.Context) -> dict[str, object]:
         "recent": workflow.recent_changes(models, user_id=user_id, model_name=model_name),
         "editors": get_user_model().objects.filter(is_staff=True).order_by("username"),
         "models": [(model._meta.model_name, model._meta.verbose_name_plural) for model in models],
-        "chosen_user": user_id,
+        "chosen_user": str(user_id) if user_id else None,
         "chosen_model": model_name,
     }
 
