@@ -26,11 +26,11 @@ from stdnum import isbn as isbn_numbers
 from events.citations import reindex_items
 from events.models import Event, Participation, Period, Source, Topic
 from people.models import Figure, Office
+from thaw_site.publishing.citing import disputed_of, notes_of
 from thaw_site.publishing.items import INTERCHANGE_FORMAT, INTERCHANGE_VERSION, Publishable, Status
 from thaw_site.publishing.revisions import one_revision, record_revisions
 from thaw_site.publishing.services import make_live, make_live_many, take_down
 from thaw_site.text.dates import parse_date
-from thaw_site.text.markup import CitedDocument
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -179,6 +179,8 @@ def normalise(section: str, item: Entry) -> State:
         if values["isbn"] and isbn_numbers.is_valid(values["isbn"]):
             values["isbn"] = isbn_numbers.compact(values["isbn"])
         values["accessed"] = datetime.date.fromisoformat(values["accessed"]) if values["accessed"] else None
+    if "notes" in values:  # a cited item's editorial record, absent fields filled in as the model stores it
+        values.update(notes=notes_of(values["notes"]), disputed=disputed_of(values["disputed"]))
     return values
 
 
@@ -259,10 +261,8 @@ def semantic_errors(document: Document) -> list[str]:
                 errors.append(f"{where}, field offices[{number}].end: {office['end']!r} is before its start")
         if section in ("periods", "figures", "events"):
             model = cast("type[CitedItem]", SECTIONS[section][0])  # these sections hold cited items
-            document_ = CitedDocument()
-            for name in model.cited_facts:
-                document_.render_fact(item.get(name) or "", name)
-            document_.render_body(item.get("body") or "")
+            cited = {name: item.get(name) or "" for name in (*model.cited_facts, "body")}
+            document_, _ = model(**cited, notes=item.get("notes", []), disputed=item.get("disputed", [])).cite()
             errors.extend(f"{where}, field {problem}" for problem in document_.problems)
             for use in document_.citations:
                 if use.key not in known["sources"]:

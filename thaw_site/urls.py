@@ -12,6 +12,7 @@ urlpatterns = [
     path("timeline/", views.timeline, name="timeline"),
     path("timeline.json", machine.timeline_json, name="timeline-json"),
     path("search/", views.search_page, name="search"),
+    path("corrections/", views.corrections, name="corrections"),
     path("changes.atom", feeds.PublishedChanges(), name="feed"),
     path("sitemap.xml", sitemaps.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"}, name="sitemap"),
     path("sitemap-<section>.xml", sitemaps.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),

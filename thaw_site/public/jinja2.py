@@ -27,6 +27,7 @@ from thaw_site.public.history import history_url, version_url
 from thaw_site.publishing.publications import cached_reverse
 from thaw_site.templatetags.public_site import json_ld
 from thaw_site.templatetags.thaw import edtf, is_web_url, percent
+from thaw_site.text.identifiers import identifier_links
 
 
 @pass_context
@@ -62,6 +63,7 @@ def environment(**options: Any) -> Environment:
             "url": cached_reverse,
             "querystring": querystring,
             "json_ld": json_ld,
+            "identifier_links": identifier_links,
             "version_url": version_url,
         }
     )

@@ -12,8 +12,9 @@ from django.utils.html import escape
 
 from thaw_site.public.paging import page_or_404
 from thaw_site.publishing.items import INTERCHANGE_FORMAT, INTERCHANGE_VERSION
-from thaw_site.publishing.publications import Kind, Publication
+from thaw_site.publishing.publications import Kind, Publication, item_url
 from thaw_site.text.dates import parse_date
+from thaw_site.text.identifiers import identifier_links
 
 TIMELINE_EVENTS_PER_PAGE = 500
 CREATIVE_WORK_TYPES: dict[str | None, str] = {  # looked up by a source's kind, None when it has none
@@ -185,9 +186,42 @@ def creative_work(source: Mapping[str, Any], url: str) -> JsonLd:
         work["datePublished"] = str(source["year"])
     if source.get("isbn"):
         work["isbn"] = source["isbn"]
-    if source.get("url"):
-        work["sameAs"] = source["url"]
+    same_as = [source["url"]] if source.get("url") else []
+    same_as += same_as_of(source)
+    if same_as:
+        work["sameAs"] = same_as if len(same_as) > 1 else same_as[0]
     return work
+
+
+def same_as_of(data: Mapping[str, Any]) -> list[str]:
+    """The authority files' pages for the thing an item describes (its `identifiers`)."""
+    return [link.url for link in identifier_links(data.get("identifiers") or {})]
+
+
+def disputed_properties(request: HttpRequest, disputed: Iterable[Mapping[str, Any]]) -> list[JsonLd]:
+    """Each disputed fact as a PropertyValue: its preferred value, if any, and every competing value with the
+    sources it cites."""
+    properties: list[JsonLd] = []
+    for fact in disputed:
+        property_: JsonLd = {
+            "@type": "PropertyValue",
+            "name": fact["fact"],
+            "description": "Disputed: the sources disagree"
+            + ("." if fact["preferred"] else ", and none of their values is preferred."),
+            "valueReference": [
+                {
+                    "@type": "PropertyValue",
+                    "name": fact["fact"],
+                    "value": value["value"],
+                    "citation": [request.build_absolute_uri(item_url(Kind.SOURCE, key)) for key in value["keys"]],
+                }
+                for value in fact["values"]
+            ],
+        }
+        if fact["preferred"]:
+            property_["value"] = fact["preferred"]
+        properties.append(property_)
+    return properties
 
 
 def linked_url(request: HttpRequest, linked: Link) -> str:
@@ -237,7 +271,11 @@ def structured_data(
             about["birthDate"] = iso_date(data["born"])
         if data.get("died"):
             about["deathDate"] = iso_date(data["died"])
-    return {
+    if same_as := same_as_of(data):
+        about["sameAs"] = same_as
+    if data.get("disputed"):
+        about["additionalProperty"] = disputed_properties(request, data["disputed"])
+    page: JsonLd = {
         "@context": "https://schema.org",
         "@type": "Article",
         "headline": publication.title,
@@ -251,3 +289,8 @@ def structured_data(
             if reference.source is not None
         ],
     }
+    if data.get("notes"):
+        page["correction"] = [
+            {"@type": "CorrectionComment", "name": note["label"], "text": note["plain"]} for note in data["notes"]
+        ]
+    return page

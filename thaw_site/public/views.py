@@ -158,6 +158,17 @@ def timeline(request: HttpRequest) -> HttpResponse:
     )
 
 
+def corrections(request: HttpRequest) -> HttpResponse:
+    """Every editors' note of the live pages: where a source they cite is wrong, outdated or contested."""
+    noted = (
+        Publication.objects.live()
+        .filter(data__notes__0__isnull=False)
+        .defer("search_text", "list_data")
+        .order_by("kind", "title", "id")
+    )
+    return render(request, "corrections.html", {"noted": noted})
+
+
 def search_page(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     results = search(query) if len(query) >= MIN_QUERY_LENGTH else None

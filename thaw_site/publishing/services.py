@@ -27,7 +27,7 @@ from thaw_site.publishing.items import Status
 from thaw_site.publishing.publications import Publication, list_data
 from thaw_site.publishing.read_models import remove_live_rows, write_read_models
 from thaw_site.publishing.revisions import one_revision
-from thaw_site.publishing.search_vectors import store_search_vectors
+from thaw_site.publishing.search_vectors import searchable_text, store_search_vectors
 from thaw_site.publishing.workflow import kind_of, live_publication, reason_with
 
 if TYPE_CHECKING:
@@ -86,9 +86,14 @@ def make_live_many(
             summary=snapshot.summary,
             sort_start=snapshot.sort_start,
             sort_end=snapshot.sort_end,
-            data={**snapshot.data, "links": frozen_links(snapshot), "interchange": item.to_interchange()},
+            data={
+                **snapshot.data,
+                "identifiers": item.identifiers,
+                "links": frozen_links(snapshot),
+                "interchange": item.to_interchange(),
+            },
             list_data=list_data(kind, snapshot.data),
-            search_text=snapshot.search_text,
+            search_text=searchable_text(snapshot.search_text, item.identifiers.values()),
             published_at=now,
             published_by=by,
             note=(note or (revision.history_change_reason if revision else "") or "")[:300],

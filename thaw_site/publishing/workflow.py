@@ -3,6 +3,7 @@
 The workflow's writes live in thaw_site.publishing.services; this module only reads.
 """
 
+import json
 import difflib
 import re
 from collections.abc import Iterable
@@ -119,6 +120,8 @@ def compare(old_row: Revision | None, new_row: Revision | None) -> list[FieldCha
 def _text(value: object) -> str:
     if value is None:
         return ""
+    if isinstance(value, dict) or (isinstance(value, list) and any(isinstance(v, dict) for v in value)):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)  # identifiers, notes, disputed facts
     if isinstance(value, list):
         return "; ".join(map(str, value))
     return str(value)
