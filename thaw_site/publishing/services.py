@@ -29,6 +29,7 @@ from thaw_site.publishing.read_models import remove_live_rows, write_read_models
 from thaw_site.publishing.revisions import one_revision
 from thaw_site.publishing.search_vectors import searchable_text, store_search_vectors
 from thaw_site.publishing.workflow import kind_of, live_publication, reason_with
+from thaw_site.text.identifiers import valid_identifiers
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -76,6 +77,7 @@ def make_live_many(
     stop_being_live(Publication.objects.filter(kind=kind, item_uid__in=[item.uid for item in items], is_live=True))
     prefetch_related_objects(items, *type(items[0]).publishing_prefetch)
     snapshots = [item.snapshot() for item in items]
+    identifiers = [valid_identifiers(item.identifiers, item.identifier_schemes) for item in items]
     publications = Publication.objects.bulk_create(
         Publication(
             kind=kind,
@@ -88,19 +90,20 @@ def make_live_many(
             sort_end=snapshot.sort_end,
             data={
                 **snapshot.data,
-                "identifiers": item.identifiers,
+                "identifiers": checked,
                 "links": frozen_links(snapshot),
                 "interchange": item.to_interchange(),
             },
             list_data=list_data(kind, snapshot.data),
-            search_text=searchable_text(snapshot.search_text, item.identifiers.values()),
+            search_text=searchable_text(snapshot.search_text, checked.values()),
             published_at=now,
             published_by=by,
             note=(note or (revision.history_change_reason if revision else "") or "")[:300],
             is_live=True,
         )
-        for item, snapshot, revision in (
-            (item, snapshot, revisions.get(item.pk)) for item, snapshot in zip(items, snapshots, strict=True)
+        for item, snapshot, checked, revision in (
+            (item, snapshot, checked, revisions.get(item.pk))
+            for item, snapshot, checked in zip(items, snapshots, identifiers, strict=True)
         )
     )
     store_search_vectors(Publication.objects.filter(pk__in=[publication.pk for publication in publications]))

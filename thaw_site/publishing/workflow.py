@@ -3,8 +3,8 @@
 The workflow's writes live in thaw_site.publishing.services; this module only reads.
 """
 
-import json
 import difflib
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass

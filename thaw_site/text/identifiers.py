@@ -57,6 +57,20 @@ def identifier_problems(identifiers: object, allowed: Iterable[str]) -> list[str
     return problems
 
 
+def valid_identifiers(identifiers: object, allowed: Iterable[str]) -> dict[str, str]:
+    """The identifiers that pass identifier_problems, in the order of SCHEMES: what publishing shows of them (a
+    row saved without validation, by a raw save or a script, may hold anything)."""
+    if not isinstance(identifiers, Mapping):
+        return {}
+    return {
+        scheme: identifiers[scheme]
+        for scheme in SCHEMES
+        if scheme in allowed
+        and scheme in identifiers
+        and not identifier_problems({scheme: identifiers[scheme]}, allowed)
+    }
+
+
 def identifier_url(scheme: str, value: str) -> str:
     if scheme == "loc":  # subject headings and names live under different paths
         value = ("subjects/" if value.startswith(("sh", "sj")) else "names/") + value
