@@ -16,6 +16,7 @@ Beside its body, a cited item keeps an editorial record, cited like the body:
   false}, …]}]. With no value preferred, the fact is disputed.
 """
 
+import json
 import re
 from collections.abc import Iterable
 from datetime import date
@@ -235,7 +236,18 @@ class CitedItem(Publishable):
         abstract = True
 
     def cite(self) -> tuple[CitedDocument, dict[str, object]]:
-        """Render every cited field into one document, facts first as they appear first on the page."""
+        """Render every cited field into one document, facts first as they appear first on the page.
+
+        Kept on the instance until its text changes: saving, indexing and publishing an item each read it, and
+        rendering is most of what they cost (an import of 10,000 events rendered each three times)."""
+        texts = (
+            *(getattr(self, name) for name in self.cited_facts),
+            self.body,
+            json.dumps([self.notes, self.disputed], sort_keys=True),  # a copy: the lists may be changed in place
+        )
+        kept = self.__dict__.get("_citations")
+        if kept is not None and kept[0] == texts:
+            return kept[1], dict(kept[2])
         document = CitedDocument()
         rendered: dict[str, object] = {
             name: document.render_fact(getattr(self, name), name) for name in self.cited_facts
@@ -252,7 +264,8 @@ class CitedItem(Publishable):
         ]
         rendered["body"] = document.render_body(self.body)
         rendered["coverage"] = document.coverage()
-        return document, rendered
+        self._citations = (texts, document, rendered)
+        return document, dict(rendered)
 
     def editorial_record(self, document: CitedDocument, rendered: dict[str, Any]) -> dict[str, Any]:
         """The notes and disputed facts as a publication keeps them: each with its rendered citations, a
@@ -289,7 +302,7 @@ class CitedItem(Publishable):
             self.notes = notes_of(self.notes)
         if not dispute_problems(self.disputed):
             self.disputed = disputed_of(self.disputed)
-        self.citation_document, self.rendered = self.cite()
+        _, self.rendered = self.cite()
 
     def cited_snapshot(
         self,
