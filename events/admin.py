@@ -53,7 +53,8 @@ class EventAdmin(ItemAdmin):
         (None, {"fields": ["title", "slug", "status", "period", "topics"]}),
         ("When and where", {"fields": ["date", "end", "date_citation", "place"]}),
         ("Text", {"fields": ["summary", "body", "needs_citations_since"]}),
-        ("Connections", {"fields": ["related"]}),
+        ("Where the sources are wrong or disagree", {"fields": ["notes", "disputed"]}),
+        ("Connections", {"fields": ["related", "identifiers"]}),
         ("Publication", {"fields": ["published_at", "updated_at"]}),
     ]
 

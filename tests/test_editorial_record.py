@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from events.citations import reindex_item
 from events.interchange import ImportFailed, export_document, import_document
 from events.models import Citation, CitationNeeded, Event
+from tests.admin_forms import admin_url, form_data
 from tests.factories import SuperuserFactory
 from thaw_site.publishing.revisions import one_revision
 from thaw_site.publishing.services import restore_revision
@@ -240,3 +241,46 @@ def test_an_edited_note_shows_in_the_diff_and_restore_brings_the_old_one_back(im
     restore_revision(item=event, revision=first, by=editor)
     event.refresh_from_db()
     assert event.notes == [NOTE]
+
+
+def test_the_admin_edits_notes_disputed_facts_and_identifiers_and_refuses_bad_ones_by_field(client, imported):
+    client.force_login(SuperuserFactory())
+    superuser_client = client
+    event = Event.objects.get()
+    url = admin_url(Event, "change", event.pk)
+    bad = form_data(
+        superuser_client,
+        event,
+        identifiers='{"wikidata": "Khrushchev"}',
+        notes='[{"kind": "wrong", "text": "Wrong. [@nowhere]"}]',
+        edit_summary="A bad edit",
+    )
+    html = superuser_client.post(url, bad).content.decode()
+    assert "wikidata: &#x27;Khrushchev&#x27; is not a Wikidata identifier" in html
+    assert "notes[0]: unknown source key &#x27;nowhere&#x27;" in html
+
+    good = form_data(
+        superuser_client,
+        event,
+        identifiers='{"wikidata": "Q1000"}',
+        notes=json.dumps([{**NOTE, "kind": "outdated"}]),
+        edit_summary="Identified, and the note marked outdated",
+    )
+    assert superuser_client.post(url, good).status_code == 302
+    event.refresh_from_db()
+    assert event.identifiers == {"wikidata": "Q1000"} and event.notes[0]["kind"] == "outdated"
+    assert event.history.latest().history_change_reason == "Identified, and the note marked outdated"
+
+
+def test_what_editors_write_in_notes_and_disputed_facts_is_escaped_everywhere(client):
+    hostile = "<script>alert(1)</script>"
+    import_document(
+        document(
+            notes=[{"kind": "wrong", "about": hostile, "text": f"{hostile} [@wikipedia]"}],
+            disputed=[{"fact": hostile, "values": [{"value": hostile, "citation": "[@wikipedia]"}] * 2}],
+        ),
+        source_name="hostile.json",
+    )
+    for url in ("/events/releases/", "/corrections/"):
+        html = client.get(url).content.decode()
+        assert hostile not in html and "&lt;script&gt;" in html, url

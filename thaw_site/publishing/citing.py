@@ -290,8 +290,13 @@ class CitedItem(Publishable):
         return {"notes": notes, "disputed": disputed}
 
     def clean(self) -> None:
-        super().clean()
-        errors = citation_errors(self)
+        errors: dict[str, list[str]] = {}
+        try:
+            super().clean()
+        except ValidationError as error:  # the identifiers: reported together with the citations
+            errors.update(error.message_dict)
+        for name, messages in citation_errors(self).items():
+            errors.setdefault(name, []).extend(messages)
         if errors:
             raise ValidationError(errors)
 
