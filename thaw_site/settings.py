@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "thaw_site",
     "people",
     "events",
+    "events.imports",
 ]
 
 MIDDLEWARE = [
@@ -179,6 +180,8 @@ STORAGES = {
     },
 }
 
+# The largest file an editor may upload to import in the admin (import_era reads up to 200 MB from the server).
+THAW_IMPORT_MAX_UPLOAD = 20 * 1024 * 1024
 ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
 
 AUTHENTICATION_BACKENDS = [

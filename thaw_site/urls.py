@@ -17,6 +17,7 @@ urlpatterns = [
     path("sitemap-<section>.xml", sitemap_section, name="sitemap-section"),
     path("", include("events.citation_urls")),
     path(f"{settings.ADMIN_URL}review/", admin.site.admin_view(review_queue_view), name="review-queue"),
+    path(f"{settings.ADMIN_URL}preview/", include("thaw_site.public.preview")),
     path(settings.ADMIN_URL, admin.site.urls),
     path("_bench/hello/", bench.hello, name="bench-hello"),
     path("", include("events.urls")),
