@@ -47,6 +47,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from thaw_site.management.varnish import running_varnish, varnishd
+from thaw_site.progress import Progress
 
 REPORT = Path(settings.BASE_DIR) / "docs" / "benchmarks.md"
 HOST = "127.0.0.1"
@@ -278,6 +279,7 @@ class Command(BaseCommand):
         with self.gunicorn(env, port) as server:
             base = f"http://{HOST}:{port}"
             floor: float | None = None
+            progress = Progress(self.stderr, f"{name}, {mode}: pages measured", len(pages))
             for label, path in pages:
                 with urllib.request.urlopen(base + path, timeout=60) as response:  # noqa: S310 (loopback only)
                     response.read()  # warm: fills the cache and the worker's imports
@@ -287,6 +289,8 @@ class Command(BaseCommand):
                 self.results["pages"].append(
                     {"database": name, "mode": mode, "page": label, "ratio": figures["rate"] / floor, **figures}
                 )
+                progress.advance()
+            progress.finish()
             workers = children(server.pid)
             self.results["workers"].append(
                 {"database": name, "mode": mode, "rss_mb": max((rss_mb(pid) for pid in workers), default=0)}
