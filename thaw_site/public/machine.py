@@ -1,13 +1,14 @@
 """The site for machines: one live item in the interchange format, the timeline for TimelineJS,
 and schema.org descriptions of item pages. All built from live publications only."""
 
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, NotRequired, Protocol, TypedDict, TypeVar
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import wraps
+from typing import Any, NotRequired, Protocol, TypedDict, TypeVar, cast
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page
 from django.db.models.fields.json import KT
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.html import escape
 
 from thaw_site.public.paging import page_or_404
@@ -28,6 +29,7 @@ CREATIVE_WORK_TYPES: dict[str | None, str] = {  # looked up by a source's kind, 
 }
 
 T = TypeVar("T")
+View = TypeVar("View", bound=Callable[..., HttpResponse])
 
 # A schema.org description (JSON-LD): an open object whose keys depend on its "@type".
 JsonLd = dict[str, object]
@@ -82,6 +84,20 @@ class NumberedReference(Protocol):
     def source(self) -> ReferenceSource | None: ...
 
 
+def open_to_any_origin(view: View) -> View:
+    """Let pages on any site read the answer (CORS): the data is public, and TimelineJS or a reference manager
+    embedded elsewhere fetches it from the reader's browser. Credentials are never asked for or sent."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+    return cast(View, wrapped)
+
+
+@open_to_any_origin
 def item_json(request: HttpRequest, slug: str, kind: str) -> JsonResponse:
     """The live version of one item as a thaw-era document holding just that item (importable as it is)."""
     publication = Publication.objects.live().filter(kind=kind, slug=slug).only("data").first()
@@ -120,6 +136,7 @@ def page_url(request: HttpRequest, page: Page[T], number: int) -> str | None:
     return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
 
+@open_to_any_origin
 def timeline_json(request: HttpRequest) -> JsonResponse:
     """Live events in the JSON that TimelineJS (timeline.knightlab.com) reads, a page at a time.
 

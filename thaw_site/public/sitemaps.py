@@ -1,10 +1,11 @@
-"""sitemap.xml: the fixed pages and every live publication."""
+"""sitemap.xml: the fixed pages and every live publication; robots.txt, which names it."""
 
 import datetime
 from typing import TYPE_CHECKING
 
 from django.contrib.sitemaps import Sitemap
 from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from thaw_site.publishing.items import publishable_models
@@ -37,3 +38,9 @@ class PublicationsSitemap(PublicationSitemap):
 
 
 SITEMAPS = {"pages": PagesSitemap, "items": PublicationsSitemap}
+
+
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Every crawler may read everything public (the admin asks for a login), and is told where the sitemap is."""
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    return HttpResponse(f"User-agent: *\nDisallow:\n\nSitemap: {sitemap}\n", content_type="text/plain; charset=utf-8")
