@@ -17,15 +17,14 @@ from thaw_site.publishing.publications import Kind, Publication
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
+# BibTeX's standard entry type for a kind of source, and the field that type requires (btxdoc) beyond author,
+# title and year, which a source's publisher fills. Other kinds (no journal or book title is recorded for articles
+# and chapters), and a source without a publisher or year, are @misc, which requires nothing, as a standard style
+# expects of web pages (howpublished: the publisher; note: online, and when it was accessed).
 BIBTEX_TYPES = {
-    "book": "book",
-    "chapter": "incollection",
-    "article-journal": "article",
-    "article-magazine": "article",
-    "article-newspaper": "article",
-    "report": "techreport",
-    "thesis": "phdthesis",
-    "manuscript": "unpublished",
+    "book": ("book", "publisher"),
+    "report": ("techreport", "institution"),
+    "thesis": ("phdthesis", "school"),
 }
 RIS_TYPES = {
     "book": "BOOK",
@@ -105,19 +104,30 @@ def bibtex_entry(source: SourceData) -> str:
         names.append(
             f"{latex_escape(family)}, {latex_escape(given)}" if given is not None else f"{{{latex_escape(family)}}}"
         )
+    publisher = latex_escape(source.get("publisher") or "")
+    # URLs are read verbatim by BibTeX tools; braces would end the field, so they are percent-encoded.
+    url = (source.get("url") or "").replace("{", "%7B").replace("}", "%7D")
+    entry_type, required = BIBTEX_TYPES.get(source["kind"], ("misc", ""))
     fields = {
         "author": " and ".join(names),
-        "title": latex_escape(source["title"]),
-        "publisher": latex_escape(source.get("publisher") or ""),
+        # Braced whole, so that a style keeps its capitals ("Soviet Union", not "Soviet union").
+        "title": f"{{{latex_escape(source['title'])}}}",
+        "publisher": publisher,
         "address": latex_escape(source.get("place") or ""),
         "year": str(source.get("year") or ""),
         "isbn": source.get("isbn") or "",
-        # URLs are read verbatim by BibTeX tools; braces would end the field, so they are percent-encoded.
-        "url": (source.get("url") or "").replace("{", "%7B").replace("}", "%7D"),
+        "url": url,
         "urldate": source.get("accessed") or "",
     }
+    if required and publisher and source.get("year"):
+        fields[required] = publisher
+    else:
+        entry_type = "misc"
+        # As Wikipedia's own BibTeX has it; the URL is in `url`, which styles print (and BibTeX reads verbatim).
+        fields["howpublished"] = publisher or "Online"
+        fields["note"] = f"Online; accessed {source['accessed']}" if source.get("accessed") else "Online"
     body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields.items() if value)
-    return f"@{BIBTEX_TYPES.get(source['kind'], 'misc')}{{{source['key']},\n{body}}}\n"
+    return f"@{entry_type}{{{source['key']},\n{body}}}\n"
 
 
 def ris_record(source: SourceData) -> str:
