@@ -11,21 +11,19 @@ from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.http import HttpResponse
 
+from thaw_site.public.cache import EVERY_CHANGE, page_policy
 from thaw_site.public.machine import open_to_any_origin
 from thaw_site.publishing.publications import Kind, Publication
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
-# BibTeX's standard entry type for a kind of source, and the field that type requires (btxdoc) beyond author,
-# title and year, which a source's publisher fills. Other kinds (no journal or book title is recorded for articles
-# and chapters), and a source without a publisher or year, are @misc, which requires nothing, as a standard style
-# expects of web pages (howpublished: the publisher; note: online, and when it was accessed).
-BIBTEX_TYPES = {
-    "book": ("book", "publisher"),
-    "report": ("techreport", "institution"),
-    "thesis": ("phdthesis", "school"),
-}
+# BibTeX's standard entry type for a kind of source, when the source has the field that type requires (btxdoc)
+# beyond author, title and year, which its publisher fills (BIBTEX_REQUIRES). Other kinds (no journal or book title
+# is recorded for articles and chapters), and a source without a publisher or year, are @misc, which requires
+# nothing, as a standard style expects of web pages (howpublished: the publisher; note: online, and when accessed).
+BIBTEX_TYPES = {"book": "book", "report": "techreport", "thesis": "phdthesis"}
+BIBTEX_REQUIRES = {"book": "publisher", "techreport": "institution", "phdthesis": "school"}
 RIS_TYPES = {
     "book": "BOOK",
     "chapter": "CHAP",
@@ -107,7 +105,8 @@ def bibtex_entry(source: SourceData) -> str:
     publisher = latex_escape(source.get("publisher") or "")
     # URLs are read verbatim by BibTeX tools; braces would end the field, so they are percent-encoded.
     url = (source.get("url") or "").replace("{", "%7B").replace("}", "%7D")
-    entry_type, required = BIBTEX_TYPES.get(source["kind"], ("misc", ""))
+    entry_type = BIBTEX_TYPES.get(source["kind"], "misc")
+    required = BIBTEX_REQUIRES.get(entry_type)
     fields = {
         "author": " and ".join(names),
         # Braced whole, so that a style keeps its capitals ("Soviet Union", not "Soviet union").
@@ -152,6 +151,7 @@ def download(content: str, content_type: str, filename: str) -> HttpResponse:
     return response
 
 
+@page_policy(EVERY_CHANGE)
 @open_to_any_origin
 def csl_json(request: "HttpRequest") -> HttpResponse:
     items = [csl_item(source) for source in live_sources()]
@@ -160,6 +160,7 @@ def csl_json(request: "HttpRequest") -> HttpResponse:
     )
 
 
+@page_policy(EVERY_CHANGE)
 @open_to_any_origin
 def bibtex(request: "HttpRequest") -> HttpResponse:
     return download(
@@ -167,6 +168,7 @@ def bibtex(request: "HttpRequest") -> HttpResponse:
     )
 
 
+@page_policy(EVERY_CHANGE)
 @open_to_any_origin
 def ris(request: "HttpRequest") -> HttpResponse:
     return download(

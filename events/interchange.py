@@ -108,7 +108,8 @@ def refuse_repeated_keys(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
-def read_document(path: str | os.PathLike[str]) -> Any:  # any JSON value; validate_document checks it
+def read_bytes(path: str | os.PathLike[str]) -> bytes:
+    """The file's contents, refused by name when it can't be read or is over MAX_BYTES."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -117,9 +118,17 @@ def read_document(path: str | os.PathLike[str]) -> Any:  # any JSON value; valid
     if size > MAX_BYTES:
         raise ImportFailed([f"{path}: the file is {size:,} bytes; the limit is {MAX_BYTES:,}"])
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as error:
         raise ImportFailed([f"{path}: cannot read the file ({error.strerror})"]) from None
+
+
+def read_document(path: str | os.PathLike[str]) -> Any:  # any JSON value; validate_document checks it
+    return parse_document(read_bytes(path), path)
+
+
+def parse_document(raw: bytes, path: str | os.PathLike[str]) -> Any:
+    """The JSON value in `raw`, the contents of the file `path` names (for messages); read_document's second half."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -458,16 +467,23 @@ def write_created(
 
 
 def import_document(
-    document: Document, *, source_name: str, user: "User | None" = None, dry_run: bool = False
+    document: Document,
+    *,
+    source_name: str,
+    user: "User | None" = None,
+    dry_run: bool = False,
+    reason: str | None = None,
 ) -> ImportReport:
     """Validate, then write the document in one transaction. Returns an ImportReport.
+
+    Each history row's change reason is `reason`, by default "Imported from <source_name>".
 
     Items new to the site are written in bulk (their derived fields computed first, as save() would);
     changed items one by one, each as one revision.
     """
     validate_document(document)
     report = ImportReport()
-    reason = f"Imported from {source_name}"
+    reason = reason or f"Imported from {source_name}"
     try:
         with transaction.atomic():
             changes: list[tuple[str, Publishable, State, list[str]]] = []

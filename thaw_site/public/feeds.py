@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed, SyndicationFeed
 
+from thaw_site.public.cache import EVERY_CHANGE
 from thaw_site.public.history import version_url
 from thaw_site.publishing.publications import Publication
 
@@ -31,6 +32,7 @@ class PublishedChanges(PublicationFeed):
     subtitle = "Pages of the Soviet Union 1953–1964, as each is published or revised after review."
     link = reverse_lazy("home")
     author_name = "Thaw editors"
+    page_policy = EVERY_CHANGE  # the newest publications, whichever they are
 
     def items(self) -> QuerySet[Publication]:
         return Publication.objects.live().defer("data", "search_text").order_by("-published_at", "-id")[:FEED_ITEMS]

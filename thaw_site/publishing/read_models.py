@@ -193,7 +193,11 @@ class CitingPage(models.Model):
 def write_read_models(publications: Sequence[Publication]) -> None:
     """Every read model's rows for these new publications (only those live get live rows)."""
     PublishedLink.objects.bulk_create(PublishedLink.entries_for(publications), batch_size=BATCH)
-    live = [publication for publication in publications if publication.is_live]
+    write_live_rows([publication for publication in publications if publication.is_live])
+
+
+def write_live_rows(live: Sequence[Publication]) -> None:
+    """The live read models' rows for these live publications (new ones, or older ones live again)."""
     CitingPage.objects.bulk_create(CitingPage.entries_for(live), batch_size=BATCH)
     LiveEventLink.objects.bulk_create(LiveEventLink.entries_for(live), batch_size=BATCH)
 
