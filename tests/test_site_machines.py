@@ -84,7 +84,10 @@ def test_event_json_ld_describes_the_event_its_people_and_citations(client, era)
     data = json_ld(client.get("/events/secret-speech/").content.decode())
     assert data["@type"] == "Article" and data["about"]["@type"] == "Event"
     assert data["about"]["startDate"] == "1956-02-25"
-    assert "Nikita Khrushchev" in [person["name"] for person in data["about"]["attendee"]]
+    people = [attendee.get("attendee", attendee) for attendee in data["about"]["attendee"]]
+    assert "Nikita Khrushchev" in [person["name"] for person in people]
+    roles = [attendee for attendee in data["about"]["attendee"] if attendee["@type"] == "Role"]
+    assert roles and all(role["roleName"] and role["attendee"]["@type"] == "Person" for role in roles)
     assert data["citation"][0]["url"] == "http://testserver/sources/wikipedia-ussr-1953-1964/"
 
 
@@ -93,6 +96,9 @@ def test_figure_and_source_json_ld(client, era):
     assert person["@type"] == "Person" and person["birthDate"] == "1894-04-15"
     book = json_ld(client.get("/sources/schapiro-1971/").content.decode())
     assert book["@type"] == "Book" and book["isbn"]
+    assert book["author"] == [{"@type": "Person", "name": "Leonard Schapiro"}]  # natural order
+    office = json_ld(client.get("/people/nikita-khrushchev/").content.decode())["about"]["memberOf"][0]
+    assert office["@type"] == "Role" and office["roleName"] and office["memberOf"]["@type"] == "Organization"
 
 
 def test_json_ld_cannot_close_its_script_element(client, era):

@@ -71,6 +71,9 @@ class Link(Protocol):
     @property
     def target(self) -> LinkTarget: ...
 
+    @property
+    def detail(self) -> str: ...
+
 
 class ReferenceSource(Protocol):
     @property
@@ -188,13 +191,28 @@ def iso_date(text: str | None) -> str | None:
     return text.rstrip("~?%") if text else None
 
 
+def natural_name(name: str) -> str:
+    """'Taubman, William' -> 'William Taubman' (a source's authors are stored family name first); an
+    institution's name, with no comma, as it is."""
+    family, comma, given = name.partition(",")
+    return f"{given.strip()} {family.strip()}" if comma else name
+
+
+def in_role(property_name: str, thing: JsonLd, role_name: str, **role: object) -> JsonLd:
+    """schema.org's Role: between the subject and `thing`, which it nests under the same property, naming the
+    role; the thing itself when there is no role to name."""
+    if not role_name:
+        return thing
+    return {"@type": "Role", "roleName": role_name, property_name: thing, **{k: v for k, v in role.items() if v}}
+
+
 def creative_work(source: Mapping[str, Any], url: str) -> JsonLd:
     """A source (its publication data) as a schema.org CreativeWork."""
     work: JsonLd = {
         "@type": CREATIVE_WORK_TYPES.get(source.get("kind"), "CreativeWork"),
         "name": source.get("title"),
         "url": url,
-        "author": [{"@type": "Person", "name": name} for name in source.get("authors", [])],
+        "author": [{"@type": "Person", "name": natural_name(name)} for name in source.get("authors", [])],
     }
     if source.get("publisher"):
         work["publisher"] = {"@type": "Organization", "name": source["publisher"]}
@@ -232,7 +250,11 @@ def structured_data(
             "endDate": iso_date(data.get("end")) or iso_date(data.get("date")),
             "eventStatus": "https://schema.org/EventScheduled",
             "attendee": [
-                {"@type": "Person", "name": linked.target.title, "url": linked_url(request, linked)}
+                in_role(
+                    "attendee",
+                    {"@type": "Person", "name": linked.target.title, "url": linked_url(request, linked)},
+                    linked.detail,
+                )
                 for linked in links.get("participant", [])
             ],
         }
@@ -243,9 +265,16 @@ def structured_data(
             "@type": "Person",
             "name": publication.title,
             "description": publication.summary,
-            "hasOccupation": [
-                {"@type": "Role", "roleName": office["title"], "startDate": iso_date(office.get("start"))}
+            "memberOf": [
+                in_role(
+                    "memberOf",
+                    {"@type": "Organization", "name": office["organisation"]},
+                    office["title"],
+                    startDate=iso_date(office.get("start")),
+                    endDate=iso_date(office.get("end")),
+                )
                 for office in data.get("offices", [])
+                if office.get("organisation")
             ],
         }
         if data.get("native_name"):
