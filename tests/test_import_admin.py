@@ -169,3 +169,58 @@ def test_an_importer_without_the_undo_permission_may_not_undo(era, era_document,
     assert client.post(reverse("admin:imports_importbatch_undo", args=[batch.pk])).status_code == 403
     assert "Undo this import" not in client.get(reverse("admin:imports_importbatch_change", args=[batch.pk])).text
     assert ImportBatch.objects.get().undone_at is None
+
+
+class SameThread:
+    """threading.Thread that runs its target at start(), in the test's transaction."""
+
+    def __init__(self, target, args, **kwargs):
+        self.target, self.args = target, args
+
+    def start(self):
+        self.target(*self.args)
+
+
+def test_a_large_upload_is_imported_in_the_background_with_a_status_page(
+    era, era_document, client, reviewer, settings, monkeypatch
+):
+    from events.imports import background
+
+    settings.THAW_IMPORT_IN_BACKGROUND_OVER = 10
+    preview(client, batch_document(era_document))
+    pending = PendingUpload.objects.get()
+    status_url = reverse("admin:imports_importbatch_status", args=[pending.pk])
+    monkeypatch.setattr(
+        background.threading, "Thread", lambda target, args, **kw: SameThread(background.run_pending, args)
+    )
+
+    response = client.post(reverse("admin:imports_importbatch_confirm", args=[pending.pk]))
+
+    assert response.url == status_url
+    assert background.progress_of(pending.pk) == (4, 4)
+    batch = ImportBatch.objects.get()
+    assert (batch.user, batch.created, batch.updated) == (reviewer, 2, 2)
+    assert client.get(status_url).url == reverse("admin:imports_importbatch_change", args=[batch.pk])
+    assert not PendingUpload.objects.exists()
+
+
+def test_the_status_page_of_a_running_import_shows_its_counts_and_refreshes(era_document, client, reviewer):
+    from events.imports import background
+
+    pending = PendingUpload.objects.create(user=reviewer, file_name="big.json", content=b"{}", state="running")
+    background.cache.set(background.progress_key(pending.pk), (250, 1000))
+
+    page = client.get(reverse("admin:imports_importbatch_status", args=[pending.pk])).text
+
+    assert "Written 250 of 1000 items." in page and 'http-equiv="refresh"' in page
+
+
+def test_a_failed_background_import_shows_its_errors(db, client, reviewer):
+    from events.imports import background
+
+    pending = PendingUpload.objects.create(user=reviewer, file_name="bad.json", content=b"{", state="running")
+    background.run_pending(pending.pk)
+
+    page = client.get(reverse("admin:imports_importbatch_status", args=[pending.pk])).text
+
+    assert "bad.json was not imported" in page and "invalid JSON" in page

@@ -179,6 +179,8 @@ STORAGES = {
 
 # The largest file an editor may upload to import in the admin (import_era reads up to 200 MB from the server).
 THAW_IMPORT_MAX_UPLOAD = 20 * 1024 * 1024
+# A confirmed upload larger than this is imported in the background while a status page shows its progress.
+THAW_IMPORT_IN_BACKGROUND_OVER = 1024 * 1024
 ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
 
 AUTHENTICATION_BACKENDS = [

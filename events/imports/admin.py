@@ -4,8 +4,10 @@ Upload → preview: the file (at most settings.THAW_IMPORT_MAX_UPLOAD bytes) is 
 page lists every item it would create, update (with each changed field, before and after) or leave unchanged,
 or every error naming its place, and nothing is written. The file waits as a PendingUpload until its uploader
 confirms; confirming imports it as that user through `run_import`, the code `import_era` runs, in one transaction,
-and keeps the file with its batch. Importing needs the `imports.import_file` permission, undoing
-`imports.undo_batch` (the Reviewers group has both), checked here on the server for every request.
+and keeps the file with its batch. A file over settings.THAW_IMPORT_IN_BACKGROUND_OVER bytes is imported in the
+background (events/imports/background.py) while a status page shows its progress. Importing needs the
+`imports.import_file` permission, undoing `imports.undo_batch` (the Reviewers group has both), checked here on
+the server for every request.
 """
 
 from typing import TYPE_CHECKING, Any, cast
@@ -20,6 +22,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.http import content_disposition_header
 
+from events.imports import background
 from events.imports.batches import UndoRefused, changed_since, undo_batch
 from events.imports.formats import SUFFIXES, import_file
 from events.imports.models import ImportBatch, ImportedItem, PendingUpload
@@ -96,6 +99,7 @@ class ImportBatchAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return [
             path("upload/", view(self.upload_view), name="imports_importbatch_upload"),
             path("upload/<int:pending_id>/confirm/", view(self.confirm_view), name="imports_importbatch_confirm"),
+            path("upload/<int:pending_id>/status/", view(self.status_view), name="imports_importbatch_status"),
             path("<int:batch_id>/undo/", view(self.undo_view), name="imports_importbatch_undo"),
             path("<int:batch_id>/file/", view(self.file_view), name="imports_importbatch_file"),
             *super().get_urls(),
@@ -156,8 +160,13 @@ class ImportBatchAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         self.require(request, IMPORT)
         if request.method != "POST":
             return HttpResponseRedirect(reverse("admin:imports_importbatch_upload"))
-        pending = get_object_or_404(PendingUpload, pk=pending_id, user=editor(request))
+        pending = get_object_or_404(
+            PendingUpload, pk=pending_id, user=editor(request), state=PendingUpload.State.PREVIEWED
+        )
         raw = bytes(pending.content)
+        if len(raw) > settings.THAW_IMPORT_IN_BACKGROUND_OVER:
+            background.start(pending)
+            return HttpResponseRedirect(reverse("admin:imports_importbatch_status", args=[pending.pk]))
         try:
             outcome = import_file(pending.file_name, raw, user=editor(request), keep_file=True)
         except ImportFailed as failure:  # the site changed since the preview
@@ -166,6 +175,21 @@ class ImportBatchAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         assert outcome.batch is not None  # not a dry run
         messages.success(request, f"Imported {pending.file_name}: {outcome.batch.summary()}.")
         return HttpResponseRedirect(reverse("admin:imports_importbatch_change", args=[outcome.batch.pk]))
+
+    def status_view(self, request: HttpRequest, pending_id: int) -> HttpResponse:
+        """A background import's progress, refreshing itself while it runs; its batch once it is done."""
+        self.require(request, IMPORT)
+        pending = get_object_or_404(PendingUpload.objects.defer("content"), pk=pending_id, user=editor(request))
+        if pending.state == PendingUpload.State.DONE and pending.batch_id is not None:
+            messages.success(request, f"Imported {pending.file_name}.")
+            pending.delete()
+            return HttpResponseRedirect(reverse("admin:imports_importbatch_change", args=[pending.batch_id]))
+        if pending.state == PendingUpload.State.FAILED:
+            errors = pending.errors
+            pending.delete()
+            return self.refused(request, pending.file_name, errors)
+        done, total = background.progress_of(pending.pk)
+        return self.page(request, "status.html", {"pending": pending, "done": done, "total": total})
 
     def undo_view(self, request: HttpRequest, batch_id: int) -> HttpResponse:
         """GET: what undoing would do, and who edited what since; POST: undo (with `force`, over later edits)."""

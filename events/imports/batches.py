@@ -22,7 +22,7 @@ later changes, which stay in the history.
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -134,11 +134,12 @@ def run_import(
     user: "User | None" = None,
     dry_run: bool = False,
     keep_file: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Outcome:
     """Import `document` (read from the file `file_name`, whose bytes are `raw`) and record it as a batch.
 
     Raises ImportFailed, writing nothing, when the document is invalid. `keep_file` stores the file's bytes with
-    the batch (admin uploads: the command's file stays where it is)."""
+    the batch (admin uploads: the command's file stays where it is); `progress` is import_document's."""
     named = named_items(document)
     with transaction.atomic():
         before: dict[Key, Entry] = {}
@@ -146,7 +147,7 @@ def run_import(
         for section, idents in by_section(named).items():
             before.update({(section, ident): entry for ident, entry in current_entries(section, idents).items()})
             live_before.update({(section, ident): pk for ident, pk in live_publications(section, idents).items()})
-        report = import_document(document, source_name=file_name, user=user, dry_run=dry_run)
+        report = import_document(document, source_name=file_name, user=user, dry_run=dry_run, progress=progress)
         if dry_run:
             return Outcome(report, None, before, named)
         batch = ImportBatch.objects.create(

@@ -65,12 +65,22 @@ class ImportedItem(models.Model):
 
 
 class PendingUpload(models.Model):
-    """A file uploaded in the admin and previewed, kept until its uploader confirms the import (or not)."""
+    """A file uploaded in the admin and previewed, kept until its uploader confirms the import (or not); a large
+    one is then imported in the background, and this row says how that went."""
+
+    class State(models.TextChoices):
+        PREVIEWED = "previewed"
+        RUNNING = "running"
+        FAILED = "failed"
+        DONE = "done"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
     file_name = models.CharField(max_length=255)
     content = models.BinaryField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PREVIEWED)
+    errors: Any = models.JSONField(default=list, blank=True, help_text="Why a background import failed.")
+    batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     def __str__(self) -> str:
         return f"Upload {self.pk}: {self.file_name}"

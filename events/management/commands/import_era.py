@@ -22,6 +22,7 @@ from events.imports.batches import UndoRefused, undo_batch
 from events.imports.formats import import_file
 from events.imports.models import ImportBatch
 from events.interchange import MAX_ERRORS, ImportFailed, read_bytes
+from thaw_site.progress import Progress
 
 # PostgreSQL plans from table statistics that autovacuum refreshes only later: just after a large import, the
 # public pages' queries were planned for nearly empty tables (the home page's took 5.7 s instead of 60 ms).
@@ -76,12 +77,15 @@ class Command(BaseCommand):
             self.undo(undo, user=user, force=force, dry_run=dry_run)
             return
         assert file is not None  # one of the two, checked above
+        progress = Progress(self.stderr, "writing items")
         try:
             raw = read_bytes(file)
-            outcome = import_file(file, raw, user=user, dry_run=dry_run)
+            outcome = import_file(file, raw, user=user, dry_run=dry_run, progress=progress.update)
         except ImportFailed as failure:
             raise self.fail(file, failure.errors, failure) from None
         report = outcome.report
+        if progress.done:
+            progress.finish()
         if dry_run or options["verbosity"] > 1:
             for section, ident in report.created:
                 self.stdout.write(f"created    {section} {ident}")
