@@ -144,7 +144,12 @@ class ItemAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple-history shi
     list_per_page = 50
     save_on_top = True
     change_form_template = "admin/thaw/change_form.html"
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {
+        models.URLField: {"assume_scheme": "https"},
+        # A JSON field's callable default would add a hidden "initial" input carrying the help text's
+        # aria-describedby, which HTML forbids on hidden inputs; edit conflicts are caught by base_revision.
+        models.JSONField: {"show_hidden_initial": False},
+    }
 
     class Media:
         js = ["admin/js/source_keys.js"]  # lists source keys under cited fields; inert elsewhere
