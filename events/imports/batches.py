@@ -128,6 +128,17 @@ class Outcome:
             changes.append((section, ident, [(name, before.get(name), after.get(name)) for name in names]))
         return changes
 
+    def preview(self) -> dict[str, Any]:
+        """The report as JSON: counts, created, changes (see `changes`) and unchanged, as the preview shows it."""
+        return {
+            "counts": self.report.counts(),
+            "created": [list(key) for key in self.report.created],
+            "changes": [
+                [section, ident, [list(change) for change in fields]] for section, ident, fields in self.changes()
+            ],
+            "unchanged": [list(key) for key in self.report.unchanged],
+        }
+
 
 def run_import(
     document: Document,
