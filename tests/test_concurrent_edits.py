@@ -208,7 +208,7 @@ def test_a_restore_from_a_stale_revisions_page_is_refused(client, author, review
         admin_url(Event, "change", event.pk), form_data(client, event, place="Kremlin, Moscow", edit_summary="Anna")
     )
     seen = event.history.first()
-    page = client.get(admin_url(Event, "revisions", event.pk))
+    page = client.get(admin_url(Event, "restore", event.pk, first.history_id))  # the confirmation
     assert f'name="base_revision" value="{seen.history_id}"' in page.content.decode()
     other = logged_in(type(client)(), reviewer)
     other.post(

@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils.decorators import method_decorator
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from simple_history.admin import SimpleHistoryAdmin
 
 from thaw_site.publishing import services, workflow
@@ -35,6 +35,9 @@ admin.site.index_title = "The era, 1953–1964"
 
 EDIT_FIELDS = ("edit_summary", "base_revision")
 
+# The workflow's actions, by the services' names, as their buttons read.
+TRANSITIONS = {"submit": "Submit for review", "publish": "Publish", "send_back": "Send back", "withdraw": "Withdraw"}
+
 # An item as the admin's queryset gives it: a working copy annotated with its latest and live revision ids.
 AdminItem = Any
 
@@ -44,7 +47,11 @@ class RevisionForm(forms.ModelForm):  # type: ignore[type-arg]  # ItemAdmin sets
 
     edit_summary = forms.CharField(
         max_length=300,
-        help_text="Briefly, what you changed and why (recorded in the item's history, as on Wikipedia).",
+        help_text=(
+            "Briefly, what you changed and why (recorded in the item's history, as on Wikipedia). It is also the "
+            "note of a workflow button: the comment for the author when you send an item back, the reason when "
+            "you withdraw one."
+        ),
     )
     base_revision = forms.IntegerField(required=False, widget=forms.HiddenInput)  # existing items need one: see clean()
 
@@ -55,6 +62,15 @@ class RevisionForm(forms.ModelForm):  # type: ignore[type-arg]  # ItemAdmin sets
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        # ItemAdmin.change_view sends a transition here only when the form holds unsaved changes: only Submit for
+        # review saves them first; the others act on the saved version, so they refuse and keep the typing.
+        if (transition := self.data.get("_transition", "submit")) != "submit":
+            raise ValidationError(
+                f"You have unsaved changes, so nothing was done: {TRANSITIONS.get(transition, 'that action')} acts "
+                "on the saved version. Everything you typed is still in the form: save it (with an edit summary) "
+                "first, or reload the page to drop it.",
+                code="unsaved_changes",
+            )
         if self.instance.pk:
             # Hold the item's row until the save commits: a concurrent save waits here, then sees this one's revision.
             services.lock(self.instance)
@@ -121,7 +137,7 @@ class ItemAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple-history shi
     list_filter = ["status"]
     readonly_fields = ["status", "published_at", "updated_at"]
     list_per_page = 50
-    save_on_top = True
+    save_on_top = False  # one action bar, at the foot of the form, with the edit summary beside its buttons
     change_form_template = "admin/thaw/change_form.html"
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
@@ -154,7 +170,7 @@ class ItemAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple-history shi
             (name, {**options, "fields": [f for f in options["fields"] if f not in EDIT_FIELDS]})
             for name, options in super().get_fieldsets(request, obj)
         ]
-        return [*fieldsets, ("Your edit", {"fields": list(EDIT_FIELDS)})]
+        return fieldsets  # the edit fields sit in the action bar, beside the buttons (admin/thaw/action_bar.html)
 
     @admin.display(boolean=True, description="Public")
     def is_public(self, obj: AdminItem) -> bool:
@@ -226,24 +242,63 @@ class ItemAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple-history shi
         return {
             "live": live,
             "unpublished_changes": workflow.unpublished_changes(obj),
-            "transitions": [name for name, ok in allowed.items() if ok and user.has_perm(services.PERMISSIONS[name])],
-            "revisions_url": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_revisions", args=[obj.pk]),
+            "transitions": [
+                (name, TRANSITIONS[name])
+                for name, ok in allowed.items()
+                if ok and user.has_perm(services.PERMISSIONS[name])
+            ],
         }
+
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        may_submit = request.user.has_perm(services.PERMISSIONS["submit"])
+        workflow_buttons = {"transitions": [("submit", TRANSITIONS["submit"])] if may_submit else []}
+        extra_context = {**(extra_context or {}), "workflow": workflow_buttons}
+        response: HttpResponse = super().add_view(request, form_url, extra_context)
+        return response
 
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
+        """A workflow button pressed in the form acts at once when the form holds no unsaved changes. With unsaved
+        changes, Submit for review saves them first (response_change); the others refuse (RevisionForm.clean)."""
         obj = self.get_object(request, object_id)
-        if obj is not None:
-            extra_context = {**(extra_context or {}), "workflow": self.workflow_context(request, obj)}
+        if obj is None:
+            return super().change_view(request, object_id, form_url, extra_context)  # type: ignore[no-any-return]
+        transition = request.POST.get("_transition") if request.method == "POST" else None
+        if transition and not self.form_has_unsaved_changes(request, obj):
+            if not self.has_view_or_change_permission(request, obj):
+                raise PermissionDenied
+            self.run_transition(request, obj, transition, request.POST.get("edit_summary", ""))
+            return redirect(self.change_url(obj))
+        extra_context = {**(extra_context or {}), "workflow": self.workflow_context(request, obj)}
         response: HttpResponse = super().change_view(request, object_id, form_url, extra_context)
         return response
 
-    @method_decorator(require_POST)
-    @transaction.atomic
-    def transition_view(self, request: HttpRequest, object_id: str, transition: str) -> HttpResponseRedirect:
-        obj = self.viewable(request, object_id)
-        text = request.POST.get("note", "")
+    def form_has_unsaved_changes(self, request: HttpRequest, obj: AdminItem) -> bool:
+        """Whether the posted change form differs from the item as saved: its fields or any inline row."""
+        form = self.get_form(request, obj, change=True)(request.POST, request.FILES, instance=obj)
+        formsets, _ = self._create_formsets(request, obj, change=True)
+        return changed_anything(form, formsets)
+
+    def response_add(self, request: HttpRequest, obj: AdminItem, post_url_continue: str | None = None) -> HttpResponse:
+        response: HttpResponse = super().response_add(request, obj, post_url_continue)
+        return self.then_submit(request, obj) or response
+
+    def response_change(self, request: HttpRequest, obj: AdminItem) -> HttpResponse:
+        response: HttpResponse = super().response_change(request, obj)
+        return self.then_submit(request, obj) or response
+
+    def then_submit(self, request: HttpRequest, obj: AdminItem) -> HttpResponse | None:
+        """After "Submit for review" saved the form's changes: submit the item, with the edit summary as the note."""
+        if request.POST.get("_transition") != "submit":
+            return None
+        self.run_transition(request, obj, "submit", request.POST.get("edit_summary", ""))
+        return redirect(self.change_url(obj))
+
+    def run_transition(self, request: HttpRequest, obj: AdminItem, transition: str, text: str) -> None:
+        """Move the item through the service of that name; say how it went in a message."""
         actions: dict[str, Callable[[], object]] = {
             "submit": lambda: services.submit_for_review(item=obj, by=request.user, note=text),
             "send_back": lambda: services.send_back(item=obj, by=request.user, comment=text),
@@ -258,7 +313,20 @@ class ItemAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple-history shi
             messages.error(request, " ".join(getattr(error, "messages", None) or [str(error)]))
         else:
             messages.success(request, f"“{obj}” is now {obj.get_status_display().lower()}.")
+
+    @method_decorator(require_POST)
+    @transaction.atomic
+    def transition_view(self, request: HttpRequest, object_id: str, transition: str) -> HttpResponseRedirect:
+        obj = self.viewable(request, object_id)
+        self.run_transition(request, obj, transition, request.POST.get("note", ""))
         return redirect(self.change_url(obj))
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        """One way into history: the change form's "History" button opens the revisions page, where each revision
+        can be read, compared with any other and restored (simple-history's own list did only the first)."""
+        return self.revisions_view(request, object_id)
 
     def revisions_view(self, request: HttpRequest, object_id: str) -> TemplateResponse:
         obj = self.viewable(request, object_id)
@@ -268,10 +336,7 @@ class ItemAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple-history shi
         if older and newer and older.history_date > newer.history_date:
             older, newer = newer, older
         context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "original": obj,
-            "title": f"Revisions of “{obj}”",
+            **self.item_context(request, obj, f"History of “{obj}”"),
             "rows": rows,
             "older": older,
             "newer": newer,
@@ -281,11 +346,26 @@ class ItemAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple-history shi
         }
         return TemplateResponse(request, "admin/thaw/revisions.html", context)
 
-    @method_decorator(require_POST)
+    def item_context(self, request: HttpRequest, obj: AdminItem, title: str) -> dict[str, Any]:
+        return {**self.admin_site.each_context(request), "opts": self.opts, "original": obj, "title": title}
+
+    @method_decorator(require_http_methods(["GET", "HEAD", "POST"]))
     @transaction.atomic
-    def restore_view(self, request: HttpRequest, object_id: str, history_id: int) -> HttpResponseRedirect:
+    def restore_view(self, request: HttpRequest, object_id: str, history_id: int) -> HttpResponse:
+        """GET asks for confirmation, showing what restoring would change; POST restores."""
         obj = self.viewable(request, object_id)
         revision = get_object_or_404(obj.history, history_id=history_id)
+        if request.method != "POST":
+            if not self.has_change_permission(request, obj):
+                raise PermissionDenied
+            latest = workflow.latest_revision(obj)
+            context = {
+                **self.item_context(request, obj, f"Restore revision {history_id} of “{obj}”?"),
+                "revision": revision,
+                "latest": latest,
+                "changes": workflow.compare(latest, revision),
+            }
+            return TemplateResponse(request, "admin/thaw/restore_confirm.html", context)
         services.lock(obj)
         if conflict := unseen_edits(obj, _int(request.POST.get("base_revision"))):
             messages.error(request, conflict)
