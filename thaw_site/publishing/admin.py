@@ -4,7 +4,6 @@ the workflow buttons, unpublished changes, and revision history with compare and
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from itertools import pairwise
 from typing import Any, cast
 
 from django import forms
@@ -13,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.forms.models import BaseInlineFormSet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, URLResolver, path, reverse
@@ -23,10 +22,10 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from thaw_site.publishing import services, workflow
 from thaw_site.publishing.citing import CitedItem
+from thaw_site.publishing.conflicts import EditConflict, conflict_rows, unseen_edits
 from thaw_site.publishing.items import Publishable
 from thaw_site.publishing.publications import Publication
 from thaw_site.publishing.revisions import one_revision
-from thaw_site.publishing.workflow import Revision
 from thaw_site.text.markup import coverage_in_words
 
 admin.site.site_header = "Thaw editorial admin"
@@ -54,6 +53,7 @@ class RevisionForm(forms.ModelForm):  # type: ignore[type-arg]  # ItemAdmin sets
         ),
     )
     base_revision = forms.IntegerField(required=False, widget=forms.HiddenInput)  # existing items need one: see clean()
+    conflict: EditConflict | None = None  # set by clean() when the save would overwrite an unseen edit
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -75,48 +75,22 @@ class RevisionForm(forms.ModelForm):  # type: ignore[type-arg]  # ItemAdmin sets
             # Hold the item's row until the save commits: a concurrent save waits here, then sees this one's revision.
             services.lock(self.instance)
             if conflict := unseen_edits(self.instance, cleaned.get("base_revision")):
-                raise ValidationError(conflict, code="edit_conflict")
+                self.conflict = conflict
+                raise ValidationError(f"{conflict.summary()} {self.conflict_advice(conflict)}", code="edit_conflict")
         return cleaned
 
-
-def unseen_edits(item: Publishable, base_id: int | None) -> str | None:
-    """Why a change made from revision `base_id` of the item would overwrite an edit its editor has not seen, or
-    None. The caller holds the item's row."""
-    latest = workflow.latest_revision(item)
-    if latest is None or latest.history_id == base_id:
-        return None
-    if base_id is None:
+    def conflict_advice(self, conflict: EditConflict) -> str:
+        if conflict.base is None:
+            return "Nothing of yours was saved: open the item again and make your change there."
+        # Shown again, the form starts from their revision: a second save replaces it, knowingly.
+        data = cast(QueryDict, self.data).copy()
+        data["base_revision"] = str(conflict.latest.history_id)
+        self.data = data
         return (
-            "This form did not say which revision you started from, so your change could overwrite someone else's. "
-            "Nothing of yours was saved: reload the page and make your change again."
+            "Nothing of yours was saved, and nothing you typed is lost: their values and yours are side by side "
+            "below, and the form still holds yours. Change what you need, then save again: your save will replace "
+            f"their revision {conflict.latest.history_id}."
         )
-    base = item.history.filter(history_id=base_id).first()
-    if base is None or edited_since(item, base):
-        return conflict_message(base, latest)
-    return None
-
-
-def edited_since(item: Publishable, base: Revision) -> bool:
-    """Whether any revision after `base` edits the item: workflow transitions alone do not."""
-    rows = list(item.history.filter(history_date__gte=base.history_date).order_by("history_date", "history_id"))
-    newer = rows[rows.index(base) :]
-    return any(not workflow.is_transition(row, previous) for previous, row in pairwise(newer))
-
-
-def conflict_message(base: Revision | None, latest: Revision) -> str:
-    who = latest.history_user or "someone"
-    changes = workflow.compare(base, latest)
-    what = "; ".join(f"{change.label}: {short(change.old)} → {short(change.new)}" for change in changes)
-    return (
-        f"{who} saved this item at {latest.history_date:%H:%M} (“{latest.history_change_reason}”) after you opened "
-        f"it. Their changes: {what or 'see the revisions page'}. Nothing of yours was saved: reload the page to see "
-        f"their version and make your change again."
-    )
-
-
-def short(value: object, limit: int = 80) -> str:
-    text = workflow._text(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def writes_rows(formset: BaseInlineFormSet[Any, Any, Any]) -> bool:
@@ -321,6 +295,22 @@ class ItemAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple-history shi
         self.run_transition(request, obj, transition, request.POST.get("note", ""))
         return redirect(self.change_url(obj))
 
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: AdminItem | None = None,
+    ) -> HttpResponse:
+        form = context["adminform"].form
+        if obj is not None and (conflict := getattr(form, "conflict", None)):
+            formsets = [inline.formset for inline in context["inline_admin_formsets"]]
+            context["conflict"] = {"latest": conflict.latest, "rows": conflict_rows(conflict, obj, form, formsets)}
+        response: HttpResponse = super().render_change_form(request, context, add, change, form_url, obj)
+        return response
+
     def history_view(
         self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
@@ -368,7 +358,7 @@ class ItemAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple-history shi
             return TemplateResponse(request, "admin/thaw/restore_confirm.html", context)
         services.lock(obj)
         if conflict := unseen_edits(obj, _int(request.POST.get("base_revision"))):
-            messages.error(request, conflict)
+            messages.error(request, f"{conflict.summary()} Nothing was restored: see what changed in its history.")
             return redirect(self.change_url(obj))
         try:
             services.restore_revision(item=obj, revision=revision, by=request.user, note=request.POST.get("note", ""))
