@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -291,8 +292,12 @@ class ItemAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple-history shi
     @method_decorator(require_POST)
     @transaction.atomic
     def transition_view(self, request: HttpRequest, object_id: str, transition: str) -> HttpResponseRedirect:
+        """A workflow button outside the change form (the review queue's): back to where it was pressed."""
         obj = self.viewable(request, object_id)
         self.run_transition(request, obj, transition, request.POST.get("note", ""))
+        back = request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+            return redirect(back)
         return redirect(self.change_url(obj))
 
     def render_change_form(
@@ -390,7 +395,22 @@ def _int(value: str | None) -> int | None:
 
 
 def change_url_of(item: models.Model) -> str:
-    return reverse(f"admin:{item._meta.app_label}_{item._meta.model_name}_change", args=[item.pk])
+    return admin_url_of(item, "change")
+
+
+def admin_url_of(item: models.Model, view: str, *args: object) -> str:
+    return reverse(f"admin:{item._meta.app_label}_{item._meta.model_name}_{view}", args=[item.pk, *args])
+
+
+def queue_links(entry: workflow.QueueEntry) -> dict[str, str]:
+    """Where a review-queue entry's links and buttons go."""
+    links = {name: admin_url_of(entry.item, "transition", name) for name in ("publish", "send_back")}
+    links["change"] = admin_url_of(entry.item, "change")
+    if entry.live and entry.latest:
+        links["compare"] = (
+            f"{admin_url_of(entry.item, 'revisions')}?old={entry.live.history_id}&new={entry.latest.history_id}"
+        )
+    return links
 
 
 def viewable_models(request: HttpRequest, site: admin.AdminSite = admin.site) -> list[type[Publishable]]:
@@ -403,14 +423,16 @@ def viewable_models(request: HttpRequest, site: admin.AdminSite = admin.site) ->
 
 
 def review_queue_view(request: HttpRequest) -> TemplateResponse:
-    """Reviewers' queue: every item in review, oldest submission first, with its diff against the live version."""
+    """Reviewers' queue: every item in review, oldest submission first, with its submitter, edit summaries and diff
+    against the live version; reviewers publish or send back in place, through the same services."""
     models = viewable_models(request)
     if not models:
         raise PermissionDenied
     context = {
         **admin.site.each_context(request),
         "title": "Review queue",
-        "entries": workflow.in_review(models),
-        "can_review": request.user.has_perm(services.PERMISSIONS["publish"]),
+        "entries": [(entry, queue_links(entry)) for entry in workflow.in_review(models)],
+        "can_publish": request.user.has_perm(services.PERMISSIONS["publish"]),
+        "can_send_back": request.user.has_perm(services.PERMISSIONS["send_back"]),
     }
     return TemplateResponse(request, "admin/thaw/review_queue.html", context)
