@@ -5,25 +5,10 @@ import re
 import pytest
 
 from events.models import Source
+from tests.browser.admin_session import save, signed_in
 from thaw_site.publishing.publications import Publication
 
 pytestmark = pytest.mark.browser
-
-
-def signed_in(chromium, live_server, username):
-    page = chromium.new_page()  # in a context of its own: its own cookies
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "pw")
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
-    return page
-
-
-def save(page, summary):
-    page.fill("#id_edit_summary", summary)
-    with page.expect_navigation():
-        page.click("input[name=_continue]")
 
 
 def transition(page, name, note=""):
@@ -36,8 +21,8 @@ def transition(page, name, note=""):
 
 def test_an_event_goes_from_draft_through_review_to_the_public_and_back(chromium, live_server, author, reviewer):
     Source.objects.create(key="taubman-2003", title="Khrushchev: The Man and His Era", authors=["Taubman, William"])
-    anna = signed_in(chromium, live_server, "anna")
-    boris = signed_in(chromium, live_server, "boris")
+    anna = signed_in(chromium, live_server.url, "anna")
+    boris = signed_in(chromium, live_server.url, "boris")
     public = chromium.new_page()
 
     # Anna drafts an event with a citation and submits it.
