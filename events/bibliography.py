@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.http import HttpResponse
 
+from thaw_site.public.cache import EVERY_CHANGE, page_policy
 from thaw_site.publishing.publications import Kind, Publication
 
 if TYPE_CHECKING:
@@ -141,6 +142,7 @@ def download(content: str, content_type: str, filename: str) -> HttpResponse:
     return response
 
 
+@page_policy(EVERY_CHANGE)
 def csl_json(request: "HttpRequest") -> HttpResponse:
     items = [csl_item(source) for source in live_sources()]
     return download(
@@ -148,12 +150,14 @@ def csl_json(request: "HttpRequest") -> HttpResponse:
     )
 
 
+@page_policy(EVERY_CHANGE)
 def bibtex(request: "HttpRequest") -> HttpResponse:
     return download(
         "\n".join(bibtex_entry(source) for source in live_sources()), "application/x-bibtex", "thaw-sources.bib"
     )
 
 
+@page_policy(EVERY_CHANGE)
 def ris(request: "HttpRequest") -> HttpResponse:
     return download(
         "\r\n".join(ris_record(source) for source in live_sources()),

@@ -11,6 +11,7 @@ from django.contrib import admin
 from django.http import JsonResponse
 from django.views.generic import TemplateView
 
+from thaw_site.public.cache import EVERY_CHANGE, PagePolicy
 from thaw_site.public.paging import page_or_404
 from thaw_site.publishing.publications import Kind, Publication
 
@@ -47,6 +48,7 @@ class CitationsNeeded(TemplateView):
     """Every "citation needed" flag in the live site, oldest first, like Wikipedia's maintenance categories."""
 
     template_name = "citations/needed.html"
+    page_policy = PagePolicy(query=("period", "topic", "kind", "page"), every_change=True)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         live = Publication.objects.live()
@@ -72,6 +74,7 @@ class CitationsNeeded(TemplateView):
 
 class EraReport(TemplateView):
     template_name = "citations/report.html"
+    page_policy = EVERY_CHANGE
     oldest_flags = 10
     listed = 20  # of the sources and pages in each list: the most cited, and the first of the others
 

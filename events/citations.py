@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.urls import reverse
 
+from thaw_site.publishing.bulk import insert_rows, pks_by
 from thaw_site.publishing.publications import Kind, Publication
 from thaw_site.publishing.read_models import PublishedLink
 from thaw_site.text.dates import parse_date
@@ -56,42 +57,38 @@ def reindex_items(items: "Sequence[CitedItem]") -> None:
     if not items:
         return
     model_name = cast(str, items[0]._meta.model_name)  # None only for a model not yet set up
-    documents = [getattr(item, "citation_document", None) or item.cite()[0] for item in items]
+    documents = [item.cite()[0] for item in items]
     owners = {f"{model_name}__in": [item.pk for item in items]}
     Citation.objects.filter(**owners).delete()
     CitationNeeded.objects.filter(**owners).delete()
     keys = {use.key for document in documents for use in document.citations}
-    sources = Source.objects.in_bulk(keys, field_name="key")
-    Citation.objects.bulk_create(
+    sources = pks_by(Source, "key", keys)
+    owner = f"{model_name}_id"
+    insert_rows(
+        Citation,
+        [owner, "field", "position", "source_id", "locator", "number"],
         (
-            Citation(
-                **{model_name: item},
-                field=use.field,
-                position=use.position,
-                source=sources[use.key],
-                locator=use.locator,
-                number=use.number,
-            )
+            (item.pk, use.field, use.position, sources[use.key], use.locator, use.number)
             for item, document in zip(items, documents, strict=True)
             for use in document.citations
             if use.key in sources
         ),
-        batch_size=2000,
     )
-    CitationNeeded.objects.bulk_create(
+    insert_rows(
+        CitationNeeded,
+        [owner, "field", "position", "flagged", "flagged_on", "sentence"],
         (
-            CitationNeeded(
-                **{model_name: item},
-                field=flag.field,
-                position=flag.position,
-                flagged=flag.flagged,
-                flagged_on=parse_date(flag.flagged).earliest if flag.flagged else None,
-                sentence=flag.sentence,
+            (
+                item.pk,
+                flag.field,
+                flag.position,
+                flag.flagged,
+                parse_date(flag.flagged).earliest if flag.flagged else None,
+                flag.sentence,
             )
             for item, document in zip(items, documents, strict=True)
             for flag in document.flags
         ),
-        batch_size=2000,
     )
 
 

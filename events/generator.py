@@ -10,6 +10,7 @@ few sources are cited by thousands of items, as in a real bibliography.
 
 import datetime
 import random
+from collections.abc import Callable, Iterator
 
 from stdnum import ean
 
@@ -78,6 +79,7 @@ class EraGenerator:
     def __init__(self, *, events: int, figures: int, sources: int, seed: int) -> None:
         self.random = random.Random(seed)  # noqa: S311 (reproducible made-up data, not secrets)
         self.counts = {"events": events, "figures": figures, "sources": sources}
+        self.progress: Callable[[int, int], None] | None = None  # told (events made, events to make)
         self.source_keys = [f"source-{number:05d}" for number in range(1, sources + 1)]
         self.figure_slugs: list[str] = []
         self.event_slugs: list[str] = []
@@ -92,8 +94,15 @@ class EraGenerator:
             "topics": [self.topic(slug) for slug in TOPICS],
             "sources": [self.source(key) for key in self.source_keys],
             "figures": [self.figure(number) for number in range(1, self.counts["figures"] + 1)],
-            "events": [self.event(number) for number in range(1, self.counts["events"] + 1)],
+            "events": list(self.events()),
         }
+
+    def events(self) -> Iterator[Entry]:
+        total = self.counts["events"]
+        for number in range(1, total + 1):
+            yield self.event(number)
+            if self.progress is not None:
+                self.progress(number, total)
 
     # --- text ----------------------------------------------------------------------------
 
@@ -245,6 +254,16 @@ class EraGenerator:
         }
 
 
-def generate_era(*, events: int = 10_000, figures: int = 2_000, sources: int = 1_000, seed: int = 1) -> Document:
-    """A thaw-era document of the given size; the same arguments always give the same document."""
-    return EraGenerator(events=events, figures=figures, sources=sources, seed=seed).document()
+def generate_era(
+    *,
+    events: int = 10_000,
+    figures: int = 2_000,
+    sources: int = 1_000,
+    seed: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+) -> Document:
+    """A thaw-era document of the given size; the same arguments always give the same document. `progress` is
+    told how many events are made so far, of how many."""
+    generator = EraGenerator(events=events, figures=figures, sources=sources, seed=seed)
+    generator.progress = progress
+    return generator.document()

@@ -6,7 +6,6 @@ from django.test.utils import CaptureQueriesContext
 
 from events.models import Event
 from tests.factories import StaffFactory, UserFactory
-from thaw_site.publishing.generation import generation
 
 from .public_site import publish_now, withdraw_now
 
@@ -21,13 +20,13 @@ def get(client, url, **headers):
     return response
 
 
-def test_second_anonymous_request_is_served_from_the_cache_without_queries(client, era):
+def test_second_anonymous_request_is_served_from_the_cache_with_one_query(client, era):
     first = get(client, EVENT)
     with CaptureQueriesContext(connection) as queries:
         second = get(client, EVENT)
     assert first.status_code == second.status_code == 200
     assert second.content == first.content
-    assert len(queries) == 0
+    assert len(queries) == 1, "only the check of what was purged since it was kept"
 
 
 def test_each_page_of_a_list_is_cached_under_its_own_key(client, era, monkeypatch):
@@ -37,7 +36,7 @@ def test_each_page_of_a_list_is_cached_under_its_own_key(client, era, monkeypatc
     with CaptureQueriesContext(connection) as queries:
         assert get(client, f"{PERIOD}?page=2").content == second.content
         assert get(client, PERIOD).content == first.content
-    assert len(queries) == 0
+    assert len(queries) == 2, "one check each"
 
 
 def test_publishing_a_change_shows_at_once(client, era):
@@ -54,16 +53,6 @@ def test_withdrawing_takes_the_page_down_at_once(client, era):
     assert get(client, EVENT).status_code == 200
     withdraw_now(Event.objects.get(slug="secret-speech"))
     assert get(client, EVENT).status_code == 404
-
-
-def test_publishing_anything_retires_every_cached_page(client, era):
-    get(client, "/")
-    before = generation()
-    publish_now(Event.objects.get(slug="sputnik-1"))
-    assert generation() != before
-    with CaptureQueriesContext(connection) as queries:
-        get(client, "/")
-    assert len(queries) > 0
 
 
 def test_anonymous_pages_carry_etag_and_public_cache_control(client, era, settings):

@@ -4,8 +4,9 @@ Each cell is one request (two for add and delete: the form, then the POST) made 
 back, so every cell starts from the same item in the same state. A refused cell answers 403, a redirect to the login
 page, or 404 (the public page of an item that is not live), shows none of the item's text, and changes nothing:
 every editorial row, inline row, citation, publication and revision count stays as it was. An allowed cell answers
-and does what it says. The site has no admin preview or export view: an item's preview is its public page and its export its
-`.json`, both served from the live publication only, so they answer the same to every role.
+and does what it says. An item's public page and its export (its `.json`) are served from the live publication only,
+so they answer the same to every role; its staff preview and its preview with changes (thaw_site.public.preview)
+show the working copy to those who may view it in the admin, and are never cached.
 """
 
 import re
@@ -30,6 +31,7 @@ from tests.public_site import public_patterns
 from tests.test_admin_workflow import admin_url, form_data
 from tests.test_security_admin_access import probed
 from tests.test_security_permission_matrix import MODELS, ROLES, STATES, bring_to, table
+from thaw_site.public.cache import page_key
 from thaw_site.publishing.items import Status
 from thaw_site.publishing.publications import Publication
 from thaw_site.publishing.revisions import one_revision
@@ -74,10 +76,18 @@ restore    draft      login     403   ok     ok           ok       ok
 restore    in_review  login     403   ok     ok           ok       ok
 restore    published  login     403   ok     ok           ok       ok
 restore    withdrawn  login     403   ok     ok           ok       ok
-preview    draft      404       404   404    404          404      404
-preview    in_review  404       404   404    404          404      404
-preview    published  ok        ok    ok     ok           ok       ok
-preview    withdrawn  404       404   404    404          404      404
+public     draft      404       404   404    404          404      404
+public     in_review  404       404   404    404          404      404
+public     published  ok        ok    ok     ok           ok       ok
+public     withdrawn  404       404   404    404          404      404
+preview    draft      login     404   ok     ok           ok       ok
+preview    in_review  login     404   ok     ok           ok       ok
+preview    published  login     404   ok     ok           ok       ok
+preview    withdrawn  login     404   ok     ok           ok       ok
+changes    draft      login     404   ok     ok           ok       ok
+changes    in_review  login     404   ok     ok           ok       ok
+changes    published  login     404   ok     ok           ok       ok
+changes    withdrawn  login     404   ok     ok           ok       ok
 export     draft      404       404   404    404          404      404
 export     in_review  404       404   404    404          404      404
 export     published  ok        ok    ok     ok           ok       ok
@@ -117,8 +127,8 @@ TEXT_FIELD = {Period: "summary", Topic: "description", Source: "publisher", Even
 
 
 def test_the_table_covers_every_cell():
-    assert len(ACTIONS) == 14
-    assert len(CELLS) * len(MODELS) == len(ACTIONS) * len(STATES) * len(ROLES) * len(MODELS) == 1680
+    assert len(ACTIONS) == 16
+    assert len(CELLS) * len(MODELS) == len(ACTIONS) * len(STATES) * len(ROLES) * len(MODELS) == 1920
 
 
 def create_item(model):
@@ -196,8 +206,11 @@ def request(client, action, cell):
     if action == "restore":
         form = {"note": "Back", "base_revision": cell.latest_revision}  # the revision the revisions page showed
         return [client.post(cell.url("restore", item.pk, cell.first_revision), form)]
-    if action == "preview":
+    if action == "public":
         return [client.get(item.get_absolute_url())]
+    if action in ("preview", "changes"):
+        name = "editorial:preview" if action == "preview" else "editorial:preview-changes"
+        return [client.get(reverse(name, args=[cell.model._meta.model_name, item.pk]))]
     if action == "export":
         return [client.get(item.get_absolute_url().rstrip("/") + ".json")]
     return [client.post(cell.url("transition", item.pk, action), {"note": "Because", "comment": "Because"})]
@@ -209,7 +222,9 @@ SHOWS = {
     "view": lambda cell: CANARY,
     "history": lambda cell: escape(EDIT_REASON),
     "compare": lambda cell: CANARY,
+    "public": lambda cell: CANARY,
     "preview": lambda cell: CANARY,
+    "changes": lambda cell: CANARY,
     "export": lambda cell: CANARY,
 }
 
@@ -269,6 +284,19 @@ def leaked(responses, cell):
     return [f"shows {secret!r}" for response in responses for secret in secrets if secret in body_of(response)]
 
 
+def preview_problems(expected, responses):
+    """A preview, shown or refused, is never stored in or served from the page cache; one shown says what it is."""
+    problems = []
+    for response in responses:
+        if "no-cache" not in response.get("Cache-Control", "") or cache.get(page_key(response.wsgi_request)):
+            problems.append(f"cacheable: {response.get('Cache-Control')}")
+        if expected == "ok" and (
+            "noindex" not in response.get("X-Robots-Tag", "") or "Preview — not published" not in body_of(response)
+        ):
+            problems.append("no banner or noindex")
+    return problems
+
+
 def run_cell(client, action, cell, expected, user, before):
     """The cell's problems; `before` is everything() as the cell starts (each cell is rolled back)."""
     with transaction.atomic():
@@ -282,6 +310,8 @@ def run_cell(client, action, cell, expected, user, before):
             problems += leaked(responses, cell)
             if everything() != before:
                 problems.append("changed the data")
+        if action in ("preview", "changes"):
+            problems += preview_problems(expected, responses)
         transaction.set_rollback(True)
     cache.clear()  # pages cached during a rolled-back cell
     client.cookies.pop("messages", None)

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from events.models import Event, Topic
 from thaw_site.public.history import ItemHistory
@@ -134,3 +135,60 @@ def test_withdrawn_items_have_no_public_history(client, republished, reviewer):
     withdraw(item=republished, by=reviewer, note="gone")
     assert client.get("/events/secret-speech/history/").status_code == 404
     assert client.get(f"/events/secret-speech/history/{old.pk}/").status_code == 404
+
+
+# Issue 15 item 8: an earlier public version says so at the top, and "Cite this page" cites that version.
+
+
+def old_version(event):
+    return Publication.objects.filter(item_uid=event.uid, is_live=False).get()
+
+
+def cite_section(page):
+    return page.split('<section class="cite-this-page"')[1].split("</section>")[0]
+
+
+def test_an_earlier_version_says_so_before_anything_else(client, republished):
+    old = old_version(republished)
+    page = client.get(f"/events/secret-speech/history/{old.pk}/").content.decode()
+    notice = page.index("An earlier version")
+    assert notice < page.index("<h1>") and page.index('<main id="content"') < notice
+    top = page[notice : page.index("<h1>")]
+    assert 'href="/events/secret-speech/">See the current version</a>' in top
+    assert 'href="/events/secret-speech/history/">every version</a>' in top
+
+
+def test_cite_this_page_on_an_earlier_version_cites_its_permanent_address_and_date(client, republished):
+    old = old_version(republished)
+    old.published_at = timezone.make_aware(timezone.datetime(2020, 3, 5, 12, 0))
+    old.save(update_fields=["published_at"])
+    page = client.get(f"/events/secret-speech/history/{old.pk}/").content.decode()
+    cite = cite_section(page)
+    assert f"http://testserver/events/secret-speech/history/{old.pk}/" in cite
+    assert "Last modified 5 March 2020" in cite and "last modified 5 March 2020" in cite
+    assert (
+        "http://testserver/events/secret-speech/<" not in cite
+        and "http://testserver/events/secret-speech/," not in cite
+    )
+
+
+def test_the_live_page_cites_its_own_address_and_has_no_notice(client, republished):
+    page = client.get("/events/secret-speech/").content.decode()
+    live = Publication.objects.live().get(item_uid=republished.uid)
+    cite = cite_section(page)
+    assert "http://testserver/events/secret-speech/</a>" in cite
+    assert f"Last modified {timezone.localtime(live.published_at):%-d %B %Y}" in cite
+    assert "An earlier version" not in page
+
+
+def test_after_a_change_of_slug_an_earlier_version_links_to_the_current_addresses(
+    client, republished, author, reviewer
+):
+    edit(republished, author, "Rename", slug="the-secret-speech")
+    submit_for_review(item=republished, by=author, note="")
+    publish(item=republished, by=reviewer, note="Rename")
+    first = Publication.objects.filter(item_uid=republished.uid).order_by("published_at", "pk").first()
+    page = client.get(f"/events/the-secret-speech/history/{first.pk}/").content.decode()
+    assert 'href="/events/the-secret-speech/">See the current version</a>' in page
+    assert f"http://testserver/events/the-secret-speech/history/{first.pk}/" in cite_section(page)
+    assert 'href="/events/secret-speech/' not in page

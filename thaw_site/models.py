@@ -1,6 +1,7 @@
 """Django reads an app's models from its `models` module: thaw_site's live in the publishing package."""
 
+from thaw_site.publishing.generation import CacheTag
 from thaw_site.publishing.publications import Publication
 from thaw_site.publishing.read_models import CitingPage, LiveEventLink, PublishedLink
 
-__all__ = ["CitingPage", "LiveEventLink", "Publication", "PublishedLink"]
+__all__ = ["CacheTag", "CitingPage", "LiveEventLink", "Publication", "PublishedLink"]

@@ -4,7 +4,8 @@ DJANGO_DEBUG          1/true/yes/on turns debug mode on; anything else is off.
 DJANGO_SECRET_KEY     required when debug is off.
 DJANGO_ALLOWED_HOSTS  comma-separated host names.
 DATABASE_URL          defaults to a SQLite file beside manage.py.
-REDIS_URL             when set, the cache lives in Redis instead of local memory.
+REDIS_URL             when set, the cache lives in Redis instead of each worker's memory.
+THAW_VARNISH_URLS     comma-separated URLs of Varnish caches in front, purged on publish (deploy/varnish/).
 THAW_CACHE_PAGES      0/false/no/off stops caching anonymous public pages (thaw_site/public/cache.py).
 THAW_MAIN_PERIOD      slug of the period the home page presents.
 THAW_CITATION_POLICY  on by default: items with unknown source keys or malformed citations can't be published.
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "thaw_site",
     "people",
     "events",
+    "events.imports",
 ]
 
 MIDDLEWARE = [
@@ -127,11 +129,21 @@ if os.environ.get("REDIS_URL"):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Anonymous public pages (thaw_site/public/cache.py): kept until the next publish or withdrawal,
-# or this long; browsers may reuse them max-age seconds, shared caches (a CDN) s-maxage.
+# Anonymous public pages (thaw_site/public/cache.py): kept until a publish or withdrawal changes what they show,
+# or this long; at most THAW_PAGE_VARIANTS query strings of one path. Browsers may reuse a page max-age seconds.
 THAW_PAGE_CACHE_SECONDS = 24 * 60 * 60
+THAW_PAGE_VARIANTS = 50
 THAW_PAGE_MAX_AGE = 60
-THAW_PAGE_SHARED_MAX_AGE = 300
+# Front-end caches purged by tag on publish and withdrawal (thaw_site/publishing/frontend_caches.py): Varnish with
+# deploy/varnish/thaw.vcl at THAW_VARNISH_URLS. A purged front-end cache may keep a page an hour (s-maxage): a
+# publish retires it at once, and the hour bounds a purge that was lost. Without one, a shared cache can't be
+# told, so it keeps a page no longer than a browser may.
+THAW_FRONTEND_CACHES = (
+    [{"BACKEND": "thaw_site.publishing.frontend_caches.Varnish", "URLS": env_list("THAW_VARNISH_URLS")}]
+    if env_list("THAW_VARNISH_URLS")
+    else []
+)
+THAW_PAGE_SHARED_MAX_AGE = 60 * 60 if THAW_FRONTEND_CACHES else THAW_PAGE_MAX_AGE
 THAW_UNCACHED_PREFIXES = ("/admin/", "/_bench/")
 if env_flag("THAW_CACHE_PAGES", True):
     MIDDLEWARE.insert(
@@ -165,6 +177,10 @@ STORAGES = {
     },
 }
 
+# The largest file an editor may upload to import in the admin (import_era reads up to 200 MB from the server).
+THAW_IMPORT_MAX_UPLOAD = 20 * 1024 * 1024
+# A confirmed upload larger than this is imported in the background while a status page shows its progress.
+THAW_IMPORT_IN_BACKGROUND_OVER = 1024 * 1024
 ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
 
 AUTHENTICATION_BACKENDS = [

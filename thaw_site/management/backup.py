@@ -14,6 +14,7 @@ NOT_BACKED_UP = {
     "thaw_site.citingpage",
     "thaw_site.publishedlink",
     "thaw_site.liveeventlink",
+    "thaw_site.cachetag",  # cache versions: restore retires every cached page instead
 }
 
 

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 
+from thaw_site.public.cache import EVERY_CHANGE
 from thaw_site.publishing.publications import Publication
 
 if TYPE_CHECKING:  # Feed is generic in the stubs only: items of the feed, and the object it is about (none)
@@ -23,6 +24,7 @@ class PublishedChanges(PublicationFeed):
     title = "Thaw: published changes"
     subtitle = "Pages of the Soviet Union 1953–1964, as each is published or revised after review."
     link = reverse_lazy("home")
+    page_policy = EVERY_CHANGE  # the newest publications, whichever they are
 
     def items(self) -> QuerySet[Publication]:
         return Publication.objects.live().defer("data", "search_text").order_by("-published_at", "-id")[:FEED_ITEMS]

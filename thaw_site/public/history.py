@@ -62,8 +62,13 @@ class PublishedVersion:
     kwargs: dict[str, Any]
 
     def get_object(self, queryset: QuerySet[Publication] | None = None) -> Publication:
-        live = live_by_slug(self.kind, self.kwargs["slug"])
-        return get_object_or_404(Publication, pk=self.kwargs["pk"], kind=self.kind, item_uid=live.item_uid)
+        self.current = live_by_slug(self.kind, self.kwargs["slug"])
+        return get_object_or_404(Publication, pk=self.kwargs["pk"], kind=self.kind, item_uid=self.current.item_uid)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        """`current`: the live version, whose slug the item's addresses use (an earlier one's may be another)."""
+        context: dict[str, Any] = super().get_context_data(current=self.current, **kwargs)  # type: ignore[misc]
+        return context
 
 
 def history_urls(prefix: str, name: str, detail_view: "type[LiveDetailView]") -> list[URLPattern]:

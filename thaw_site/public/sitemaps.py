@@ -1,12 +1,16 @@
 """sitemap.xml: the fixed pages and every live publication."""
 
 import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import sitemap
 from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from thaw_site.public.cache import PagePolicy, page_policy
 from thaw_site.publishing.items import publishable_models
 from thaw_site.publishing.publications import Publication
 
@@ -36,4 +40,9 @@ class PublicationsSitemap(PublicationSitemap):
         return item.published_at
 
 
-SITEMAPS = {"pages": PagesSitemap, "items": PublicationsSitemap}
+SITEMAPS: "dict[str, type[Sitemap[Any]] | Sitemap[Any]]" = {"pages": PagesSitemap, "items": PublicationsSitemap}
+
+
+@page_policy(PagePolicy(query=("p",)))  # Django's sitemaps page with ?p=
+def sitemap_section(request: HttpRequest, section: str) -> TemplateResponse:
+    return sitemap(request, SITEMAPS, section=section)

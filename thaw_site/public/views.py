@@ -11,6 +11,7 @@ from django.db.models import Count, Max, Min, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from thaw_site.public.cache import PagePolicy, page_policy
 from thaw_site.public.pages import (
     LIVE_EVENT_FIELDS,
     EventRow,
@@ -128,6 +129,7 @@ def people_to_filter_by(event_ids: Iterable[int], chosen: str | None) -> list[tu
     return list(people.values_list("slug", "title").order_by("title"))
 
 
+@page_policy(PagePolicy(query=(*TimelineFilter.base_fields, "page")))
 def timeline(request: HttpRequest) -> HttpResponse:
     form = TimelineFilter(request.GET)
     form.is_valid()
@@ -158,6 +160,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
     )
 
 
+@page_policy(PagePolicy(query=("q", "page"), every_change=True))
 def search_page(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     results = search(query) if len(query) >= MIN_QUERY_LENGTH else None

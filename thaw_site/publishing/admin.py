@@ -147,6 +147,13 @@ class ItemAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple-history shi
         ]
         return fieldsets  # the edit fields sit in the action bar, beside the buttons (admin/thaw/action_bar.html)
 
+    def view_on_site(self, obj: AdminItem) -> str:
+        """The live page of an item on the public site; the preview of one that is not (thaw_site.public.preview)."""
+        live = getattr(obj, "has_live_version", None)
+        if live is None:
+            live = workflow.live_publication(obj) is not None
+        return str(obj.get_absolute_url()) if live else preview_url(obj)
+
     @admin.display(boolean=True, description="Public")
     def is_public(self, obj: AdminItem) -> bool:
         return bool(obj.has_live_version)
@@ -392,6 +399,11 @@ def _int(value: str | None) -> int | None:
         return int(value)  # type: ignore[arg-type]  # None is refused like any text that is not a number
     except (TypeError, ValueError):
         return None
+
+
+def preview_url(item: Publishable) -> str:
+    """The staff preview of the item's working copy (thaw_site.public.preview), in any state."""
+    return reverse("editorial:preview", args=[workflow.kind_of(item), item.pk])
 
 
 def change_url_of(item: models.Model) -> str:

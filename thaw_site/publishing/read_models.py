@@ -16,29 +16,24 @@ withdraw, restore and import. Migrations 0007 and 0008 filled the live ones for 
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
-from typing import Any, Self
+from typing import Any, ClassVar
 
 from django.db import models
 from django.db.models import QuerySet
 
+from thaw_site.publishing.bulk import insert_rows
 from thaw_site.publishing.publications import Kind, Publication, item_url, list_data
 
-BATCH = 2000
+# The columns every link row shares, in the order `frozen_links_of` gives their values.
+LINK_COLUMNS = ("publication_id", "relation", "target_kind", "target_slug", "detail", "position")
 
 
-def frozen_links_of(publication: Publication) -> list[dict[str, Any]]:
-    """The publication's frozen links as the fields every link row shares, in order."""
+def frozen_links_of(publication: Publication) -> list[tuple[int, str, str, str, str, int]]:
+    """The publication's frozen links as the values of LINK_COLUMNS, in order."""
     return [
-        {
-            "publication": publication,
-            "relation": relation,
-            "target_kind": target_kind,
-            "target_slug": target_slug,
-            "detail": detail,
-            "position": position,
-        }
+        (publication.pk, relation, target_kind, target_slug, detail, position)
         for position, (relation, target_kind, target_slug, detail) in enumerate(publication.data.get("links", []))
     ]
 
@@ -60,10 +55,13 @@ class PublishedLink(models.Model):
     def __str__(self) -> str:
         return f"{self.publication.slug} {self.relation} {self.target_kind} {self.target_slug}"
 
+    columns: ClassVar = LINK_COLUMNS
+
     @classmethod
-    def entries_for(cls, publications: Iterable[Publication]) -> list[Self]:
-        """The unsaved rows of these publications: one per frozen link, in order."""
-        return [cls(**link) for publication in publications for link in frozen_links_of(publication)]
+    def rows_for(cls, publications: Iterable[Publication]) -> Iterator[tuple[Any, ...]]:
+        """The rows (values of `columns`) of these publications: one per frozen link, in order."""
+        for publication in publications:
+            yield from frozen_links_of(publication)
 
 
 # The links of a live event that the pages of their targets list it by (a period's or topic's events, a person's
@@ -106,24 +104,25 @@ class LiveEventLink(models.Model):
     def __str__(self) -> str:
         return f"{self.slug} {self.relation} {self.target_kind} {self.target_slug}"
 
+    columns: ClassVar = (*LINK_COLUMNS, "slug", "title", "summary", "sort_start", "sort_end", "list_data")
+
     @classmethod
-    def entries_for(cls, publications: Iterable[Publication]) -> list[Self]:
-        """The unsaved rows of these live publications: one per listed link of each event among them."""
-        return [
-            cls(
-                **link,
-                slug=publication.slug,
-                title=publication.title,
-                summary=publication.summary,
-                sort_start=publication.sort_start,
-                sort_end=publication.sort_end,
-                list_data=publication.list_data,
+    def rows_for(cls, publications: Iterable[Publication]) -> Iterator[tuple[Any, ...]]:
+        """The rows (values of `columns`) of these live publications: one per listed link of each event among them."""
+        for publication in publications:
+            if publication.kind != Kind.EVENT:
+                continue
+            listed = (
+                publication.slug,
+                publication.title,
+                publication.summary,
+                publication.sort_start,
+                publication.sort_end,
+                publication.list_data,
             )
-            for publication in publications
-            if publication.kind == Kind.EVENT
-            for link in frozen_links_of(publication)
-            if link["relation"] in LISTED_EVENT_LINKS
-        ]
+            for link in frozen_links_of(publication):
+                if link[1] in LISTED_EVENT_LINKS:
+                    yield (*link, *listed)
 
 
 # The kinds whose pages a source page lists as citing it, in the order it lists them.
@@ -162,10 +161,14 @@ class CitingPage(models.Model):
     def get_absolute_url(self) -> str:
         return item_url(self.kind, self.slug)
 
+    columns: ClassVar = (
+        *("source_slug", "publication_id", "kind_order", "sort_start", "sort_end", "kind", "slug", "title"),
+        "locators",
+    )
+
     @classmethod
-    def entries_for(cls, publications: Iterable[Publication]) -> list[Self]:
-        """The unsaved entries of these live publications: one per source each of them cites."""
-        entries: list[Self] = []
+    def rows_for(cls, publications: Iterable[Publication]) -> Iterator[tuple[Any, ...]]:
+        """The rows (values of `columns`) of these live publications: one per source each of them cites."""
         for publication in publications:
             if publication.kind not in CITING_KINDS:
                 continue
@@ -173,29 +176,22 @@ class CitingPage(models.Model):
             for relation, _kind, slug, detail in publication.data.get("links", []):
                 if relation == "cites":
                     locators.setdefault(slug, []).append(detail)
-            entries += [
-                cls(
-                    source_slug=source_slug,
-                    publication=publication,
-                    kind_order=CITING_KINDS.index(publication.kind),
-                    sort_start=publication.sort_start,
-                    sort_end=publication.sort_end,
-                    kind=publication.kind,
-                    slug=publication.slug,
-                    title=publication.title,
-                    locators=found,
-                )
-                for source_slug, found in locators.items()
-            ]
-        return entries
+            page = (CITING_KINDS.index(publication.kind), publication.sort_start, publication.sort_end)
+            shown = (publication.kind, publication.slug, publication.title)
+            for source_slug, found in locators.items():
+                yield (source_slug, publication.pk, *page, *shown, found)
 
 
 def write_read_models(publications: Sequence[Publication]) -> None:
     """Every read model's rows for these new publications (only those live get live rows)."""
-    PublishedLink.objects.bulk_create(PublishedLink.entries_for(publications), batch_size=BATCH)
-    live = [publication for publication in publications if publication.is_live]
-    CitingPage.objects.bulk_create(CitingPage.entries_for(live), batch_size=BATCH)
-    LiveEventLink.objects.bulk_create(LiveEventLink.entries_for(live), batch_size=BATCH)
+    insert_rows(PublishedLink, PublishedLink.columns, PublishedLink.rows_for(publications))
+    write_live_rows([publication for publication in publications if publication.is_live])
+
+
+def write_live_rows(live: Sequence[Publication]) -> None:
+    """The live read models' rows for these live publications (new ones, or older ones live again)."""
+    insert_rows(CitingPage, CitingPage.columns, CitingPage.rows_for(live))
+    insert_rows(LiveEventLink, LiveEventLink.columns, LiveEventLink.rows_for(live))
 
 
 def remove_live_rows(publications: QuerySet[Publication]) -> None:

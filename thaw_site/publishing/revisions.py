@@ -15,6 +15,8 @@ from django.db import models
 from django.db.models.signals import post_save, pre_save
 from simple_history.models import HistoricalRecords
 
+from thaw_site.publishing.bulk import insert_rows
+
 # A model instance that simple-history records. It reads the private attributes set here (who, why, skip this
 # save), which no model declares, and its managers (`history`) are added at run time: the checker can't see them.
 Tracked = Any
@@ -98,18 +100,20 @@ def record_revisions(
     history_model = model.history.model
     for field in getattr(history_model, "_history_m2m_fields", []):
         through = field.remote_field.through
-        owner = field.m2m_field_name()
-        by_owner: dict[int, list[models.Model]] = {}
-        for link in through.objects.filter(**{f"{owner}__in": [i.pk for i in instances]}):
-            by_owner.setdefault(getattr(link, f"{owner}_id"), []).append(link)
-        m2m_history_model = HistoricalRecords.m2m_models[field]
         names = [f.attname for f in through._meta.fields]
-        m2m_history_model.objects.bulk_create(
+        owner = names.index(f"{field.m2m_field_name()}_id")
+        by_owner: dict[int, list[tuple[Any, ...]]] = {}
+        for link in through.objects.filter(**{f"{field.m2m_field_name()}__in": [i.pk for i in instances]}).values_list(
+            *names
+        ):
+            by_owner.setdefault(link[owner], []).append(link)
+        insert_rows(
+            HistoricalRecords.m2m_models[field],
+            ["history_id", *names],
             (
-                m2m_history_model(history=row, **{name: getattr(link, name) for name in names})
+                (row.pk, *link)
                 for row, instance in zip(rows, instances, strict=True)
                 for link in by_owner.get(instance.pk, [])
             ),
-            batch_size=2000,
         )
     return rows

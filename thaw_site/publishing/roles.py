@@ -18,6 +18,8 @@ EDITORIAL = {
 # Removing a participant or an office is an edit of the event or figure, so authors may delete those rows.
 PARTS = {"events": ["participation"], "people": ["office"]}
 READ_ONLY = {"events": ["citation", "citationneeded"], "thaw_site": ["publication"]}
+# An import writes and publishes many items at once, past review: Reviewers may import, and undo an import.
+IMPORTING = {"Reviewers": [("imports", "import_file"), ("imports", "undo_batch"), ("imports", "view_importbatch")]}
 WORKFLOW = {
     "Authors": ["submit_item"],
     "Reviewers": ["submit_item", "send_back_item", "publish_item", "withdraw_item"],
@@ -41,7 +43,7 @@ def ensure_editorial_groups(apps: Apps) -> None:
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, workflow in WORKFLOW.items():
-        wanted = [*editing_codenames(), *(("thaw_site", codename) for codename in workflow)]
+        wanted = [*editing_codenames(), *(("thaw_site", codename) for codename in workflow), *IMPORTING.get(name, [])]
         condition = Q()
         for app_label, codename in wanted:
             condition |= Q(content_type__app_label=app_label, codename=codename)

@@ -11,6 +11,7 @@ draft. The four-eyes rule (setting THAW_FOUR_EYES, on by default): nobody publis
 superusers excepted.
 """
 
+import datetime
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, cast
 
@@ -22,10 +23,10 @@ from django.utils import timezone
 
 from thaw_site.publishing import workflow
 from thaw_site.publishing.citing import citation_problems
-from thaw_site.publishing.generation import bump_generation
+from thaw_site.publishing.generation import MANY, retire
 from thaw_site.publishing.items import Status
 from thaw_site.publishing.publications import Publication, list_data
-from thaw_site.publishing.read_models import remove_live_rows, write_read_models
+from thaw_site.publishing.read_models import remove_live_rows, write_live_rows, write_read_models
 from thaw_site.publishing.revisions import one_revision
 from thaw_site.publishing.search_vectors import store_search_vectors
 from thaw_site.publishing.workflow import kind_of, live_publication, reason_with
@@ -44,9 +45,44 @@ PERMISSIONS = {
 }
 
 
+# What retiring cached pages reads of the publications that stop being live (generation.tags_changed).
+PLACEMENT_FIELDS = ("kind", "item_uid", "slug", "title", "sort_start", "sort_end", "data")
+
+
 def frozen_links(snapshot: "Snapshot") -> list[list[str]]:
     """The snapshot's links as stored with the publication: [relation, kind, slug, detail] in order."""
     return [[relation, kind, slug, detail[:300]] for relation, kind, slug, detail in snapshot.links]
+
+
+def frozen(
+    item: "Publishable",
+    *,
+    revision: "HistoricalChanges | None",
+    by: "User | None",
+    note: str,
+    now: "datetime.datetime",
+) -> Publication:
+    """The item as it is now, frozen into a live publication, not yet saved (its publishing_prefetch read first).
+    Publishing saves it; a preview (thaw_site.public.preview) renders it as the public page would."""
+    kind = kind_of(item)
+    snapshot = item.snapshot()
+    return Publication(
+        kind=kind,
+        item_uid=item.uid,
+        revision_id=revision.history_id if revision else None,
+        slug=item.natural_key()[0],
+        title=snapshot.title,
+        summary=snapshot.summary,
+        sort_start=snapshot.sort_start,
+        sort_end=snapshot.sort_end,
+        data={**snapshot.data, "links": frozen_links(snapshot), "interchange": item.to_interchange()},
+        list_data=list_data(kind, snapshot.data),
+        search_text=snapshot.search_text,
+        published_at=now,
+        published_by=by,
+        note=(note or (revision.history_change_reason if revision else "") or "")[:300],
+        is_live=True,
+    )
 
 
 @transaction.atomic
@@ -71,35 +107,17 @@ def make_live_many(
         return []
     kind = kind_of(items[0])
     revisions = revisions or {item.pk: workflow.latest_revision(item) for item in items}
-    bump_generation()
     now = timezone.now()
-    stop_being_live(Publication.objects.filter(kind=kind, item_uid__in=[item.uid for item in items], is_live=True))
+    live = Publication.objects.filter(kind=kind, item_uid__in=[item.uid for item in items], is_live=True)
+    before = list(live.only(*PLACEMENT_FIELDS)[: MANY + 1])  # more than MANY retire every page anyway
+    stop_being_live(live)
     prefetch_related_objects(items, *type(items[0]).publishing_prefetch)
-    snapshots = [item.snapshot() for item in items]
     publications = Publication.objects.bulk_create(
-        Publication(
-            kind=kind,
-            item_uid=item.uid,
-            revision_id=revision.history_id if revision else None,
-            slug=item.natural_key()[0],
-            title=snapshot.title,
-            summary=snapshot.summary,
-            sort_start=snapshot.sort_start,
-            sort_end=snapshot.sort_end,
-            data={**snapshot.data, "links": frozen_links(snapshot), "interchange": item.to_interchange()},
-            list_data=list_data(kind, snapshot.data),
-            search_text=snapshot.search_text,
-            published_at=now,
-            published_by=by,
-            note=(note or (revision.history_change_reason if revision else "") or "")[:300],
-            is_live=True,
-        )
-        for item, snapshot, revision in (
-            (item, snapshot, revisions.get(item.pk)) for item, snapshot in zip(items, snapshots, strict=True)
-        )
+        frozen(item, revision=revisions.get(item.pk), by=by, note=note, now=now) for item in items
     )
     store_search_vectors(Publication.objects.filter(pk__in=[publication.pk for publication in publications]))
     write_read_models(publications)
+    retire(before, publications)
     return publications
 
 
@@ -109,10 +127,30 @@ def stop_being_live(publications: QuerySet[Publication]) -> int:
     return publications.update(is_live=False)
 
 
+def make_live_again(publications: Sequence[Publication]) -> None:
+    """Put these older publications back on the site as their items' live versions (undoing an import): whatever
+    is live for those items now stays as history."""
+    if not publications:
+        return
+    before: list[Publication] = []
+    for kind in {publication.kind for publication in publications}:
+        uids = [publication.item_uid for publication in publications if publication.kind == kind]
+        live = Publication.objects.filter(kind=kind, item_uid__in=uids, is_live=True)
+        before += live.only(*PLACEMENT_FIELDS)[: MANY + 1]  # more than MANY retire every page anyway
+        stop_being_live(live)
+    Publication.objects.filter(pk__in=[publication.pk for publication in publications]).update(is_live=True)
+    for publication in publications:
+        publication.is_live = True
+    write_live_rows(publications)
+    retire(before, publications)
+
+
+@transaction.atomic
 def take_down(item: "Publishable") -> int:
     """Remove the item's live version from the public site; its publications stay as history."""
-    bump_generation()
-    return stop_being_live(Publication.objects.filter(kind=kind_of(item), item_uid=item.uid, is_live=True))
+    live = Publication.objects.filter(kind=kind_of(item), item_uid=item.uid, is_live=True)
+    retire(list(live.only(*PLACEMENT_FIELDS)), [])
+    return stop_being_live(live)
 
 
 def record_status(item: "Publishable", status: str, *, by: "User | AnonymousUser | None", reason: str) -> None:

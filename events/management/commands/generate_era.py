@@ -13,6 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from events.generator import generate_era
+from thaw_site.progress import Progress
 
 
 class Command(BaseCommand):
@@ -30,7 +31,9 @@ class Command(BaseCommand):
     ) -> None:
         if min(events, figures, sources) < 0:
             raise CommandError("--events, --figures and --sources must not be negative")
-        document = generate_era(events=events, figures=figures, sources=sources, seed=seed)
+        progress = Progress(self.stderr, "generating events", events)
+        document = generate_era(events=events, figures=figures, sources=sources, seed=seed, progress=progress.update)
+        progress.finish()
         text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
         if output is None:
             self.stdout.write(text, ending="")

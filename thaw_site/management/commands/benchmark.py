@@ -35,6 +35,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from thaw_site.progress import Progress
+
 REPORT = Path(settings.BASE_DIR) / "docs" / "benchmarks.md"
 HOST = "127.0.0.1"
 # Each word is in the titles of about a tenth of the generated events: the search matches hundreds of them.
@@ -236,6 +238,7 @@ class Command(BaseCommand):
             base = f"http://{HOST}:{port}"
             self.wait_for(base + pages[0][1])
             floor: float | None = None
+            progress = Progress(self.stderr, f"{name}, {mode}: pages measured", len(pages))
             for label, path in pages:
                 with urllib.request.urlopen(base + path, timeout=60) as response:  # noqa: S310 (loopback only)
                     response.read()  # warm: fills the cache and the worker's imports
@@ -245,6 +248,8 @@ class Command(BaseCommand):
                 self.results["pages"].append(
                     {"database": name, "mode": mode, "page": label, "ratio": figures["rate"] / floor, **figures}
                 )
+                progress.advance()
+            progress.finish()
             workers = children(server.pid)
             self.results["workers"].append(
                 {"database": name, "mode": mode, "rss_mb": max((rss_mb(pid) for pid in workers), default=0)}

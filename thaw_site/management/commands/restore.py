@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import Group
-from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.db.models import Model, QuerySet
 
 from thaw_site.management.backup import backed_up_models
+from thaw_site.publishing.generation import current_version, purge_everything
 from thaw_site.publishing.publications import Publication
 from thaw_site.publishing.read_models import rebuild_read_models, refreeze_older_publications
 from thaw_site.publishing.roles import WORKFLOW
@@ -54,6 +54,7 @@ class Command(BaseCommand):
                 f"The database is not empty ({', '.join(holding[:5])}{' …' if len(holding) > 5 else ''} hold rows). "
                 "Restore into an empty database, or pass --force to delete its contents first."
             )
+        version = current_version()
         with transaction.atomic():
             if holding:
                 call_command("flush", interactive=False, verbosity=0)
@@ -62,6 +63,6 @@ class Command(BaseCommand):
             store_search_vectors(Publication.objects.all())  # a backup made on SQLite has none
             refreeze_older_publications()
             rebuild_read_models()
-        cache.clear()
+            purge_everything(floor=version)
         rows = sum(model._default_manager.count() for model in backed_up_models())
         self.stdout.write(f"Restored {rows} rows from {file}.")

@@ -1,0 +1,59 @@
+"""Large admin uploads are imported in a thread, not in the request: the editor watches a status page.
+
+The import runs in one transaction, so its own rows are invisible until it commits: its progress (items written,
+of how many) is kept in the cache, which every worker reads when settings.CACHES is shared (Redis in production),
+and the PendingUpload row records the outcome once it is over: the batch, or the errors. A server stopped in the
+middle rolls the import back, whole, like any failed import; the status page then shows it as still running
+until the editor uploads the file again.
+"""
+
+import threading
+
+from django.core.cache import cache
+from django.db import connection
+
+from events.imports.formats import import_file
+from events.imports.models import PendingUpload
+from events.interchange import ImportFailed
+
+
+def progress_key(pending_id: int) -> str:
+    return f"imports:progress:{pending_id}"
+
+
+def progress_of(pending_id: int) -> tuple[int, int]:
+    """(items written, items to write) of a running background import, as far as it has said."""
+    done, total = cache.get(progress_key(pending_id), (0, 0))
+    return done, total
+
+
+def run_pending(pending_id: int) -> None:
+    """Import a confirmed upload as its uploader and record how it went on the upload."""
+    pending = PendingUpload.objects.select_related("user").get(pk=pending_id)
+
+    def report(done: int, total: int) -> None:
+        cache.set(progress_key(pending_id), (done, total), timeout=24 * 3600)
+
+    try:
+        outcome = import_file(
+            pending.file_name, bytes(pending.content), user=pending.user, keep_file=True, progress=report
+        )
+    except ImportFailed as failure:
+        pending.state, pending.errors = PendingUpload.State.FAILED, failure.errors
+    else:
+        pending.state, pending.batch = PendingUpload.State.DONE, outcome.batch
+    pending.save(update_fields=["state", "errors", "batch"])
+
+
+def in_thread(pending_id: int) -> None:
+    try:
+        run_pending(pending_id)
+    finally:
+        connection.close()  # the thread's own connection
+
+
+def start(pending: PendingUpload) -> None:
+    """Mark the upload running and import it in a background thread."""
+    pending.state = PendingUpload.State.RUNNING
+    pending.save(update_fields=["state"])
+    threading.Thread(target=in_thread, args=[pending.pk], daemon=True, name=f"import-{pending.pk}").start()
