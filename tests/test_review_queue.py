@@ -44,6 +44,15 @@ def test_each_entry_reads_its_title_kind_submitter_age_and_edit_summaries(client
     assert "<li>Name the congress</li><li>Add the hall</li>" in entry
 
 
+def test_each_entry_links_to_its_preview(client, reviewer, waiting):
+    client = logged_in(client, reviewer)
+    entry = entry_of(client.get(QUEUE).content.decode(), "20th Congress")
+    preview = reverse("editorial:preview", args=["event", waiting.pk])
+    assert f'<a href="{preview}">Preview as the public would see it</a>' in entry
+    page = client.get(preview).content.decode()
+    assert "Preview — not published" in page and "20th Congress" in page
+
+
 def test_show_changes_compares_the_live_revision_with_the_latest(client, reviewer, waiting):
     live = Publication.objects.live().get(item_uid=waiting.uid)
     latest = waiting.history.first()

@@ -418,6 +418,7 @@ def queue_links(entry: workflow.QueueEntry) -> dict[str, str]:
     """Where a review-queue entry's links and buttons go."""
     links = {name: admin_url_of(entry.item, "transition", name) for name in ("publish", "send_back")}
     links["change"] = admin_url_of(entry.item, "change")
+    links["preview"] = preview_url(entry.item)
     if entry.live and entry.latest:
         links["compare"] = (
             f"{admin_url_of(entry.item, 'revisions')}?old={entry.live.history_id}&new={entry.latest.history_id}"
