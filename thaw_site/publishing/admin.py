@@ -8,6 +8,7 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
@@ -42,6 +43,24 @@ TRANSITIONS = {"submit": "Submit for review", "publish": "Publish", "send_back":
 AdminItem = Any
 
 
+class UnlabelledHiddenInput(forms.HiddenInput):
+    """A hidden input that no <label for> names: the admin's fieldsets label every field, and HTML allows a
+    label to name only a control that shows."""
+
+    def id_for_label(self, id_: str) -> str:
+        return ""
+
+
+class AutocompleteSelectWithLabelledBlank(AutocompleteSelect):
+    """Django's autocomplete select, whose blank option gets a label: HTML refuses an empty option without one."""
+
+    def create_option(self, name: str, value: Any, label: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, label, *args, **kwargs)
+        if value == "":
+            option["attrs"]["label"] = "(none)"
+        return option
+
+
 class RevisionForm(forms.ModelForm):  # type: ignore[type-arg]  # ItemAdmin sets the model per item kind
     """An item form that asks why, and refuses to overwrite a revision the editor has not seen."""
 
@@ -53,7 +72,9 @@ class RevisionForm(forms.ModelForm):  # type: ignore[type-arg]  # ItemAdmin sets
             "you withdraw one."
         ),
     )
-    base_revision = forms.IntegerField(required=False, widget=forms.HiddenInput)  # existing items need one: see clean()
+    base_revision = forms.IntegerField(
+        required=False, widget=UnlabelledHiddenInput
+    )  # existing items need one: see clean()
     conflict: EditConflict | None = None  # set by clean() when the save would overwrite an unseen edit
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -167,6 +188,13 @@ class ItemAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple-history shi
             for name, options in super().get_fieldsets(request, obj)
         ]
         return fieldsets  # the edit fields sit in the action bar, beside the buttons (admin/thaw/action_bar.html)
+
+    def formfield_for_foreignkey(
+        self, db_field: models.ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelChoiceField[Any] | None:
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = AutocompleteSelectWithLabelledBlank(db_field, self.admin_site, using=kwargs.get("using"))
+        return cast("forms.ModelChoiceField[Any] | None", super().formfield_for_foreignkey(db_field, request, **kwargs))
 
     def view_on_site(self, obj: AdminItem) -> str:
         """The live page of an item on the public site; the preview of one that is not (thaw_site.public.preview)."""

@@ -85,6 +85,9 @@ def frozen(
     )
 
 
+MICROSECOND = datetime.timedelta(microseconds=1)
+
+
 @transaction.atomic
 def make_live(item: "Publishable", *, by: "User | None" = None, note: str = "") -> Publication:
     """Freeze the item as it is now into its live publication; the previous one stays as history."""
@@ -113,7 +116,10 @@ def make_live_many(
     stop_being_live(live)
     prefetch_related_objects(items, *type(items[0]).publishing_prefetch)
     publications = Publication.objects.bulk_create(
-        frozen(item, revision=revisions.get(item.pk), by=by, note=note, now=now) for item in items
+        # Each its own instant, a microsecond apart in the order made: a feed reader tells an import's entries
+        # apart by their time (Atom's `updated`), and the feed's order stays the order made.
+        frozen(item, revision=revisions.get(item.pk), by=by, note=note, now=now + index * MICROSECOND)
+        for index, item in enumerate(items)
     )
     store_search_vectors(Publication.objects.filter(pk__in=[publication.pk for publication in publications]))
     write_read_models(publications)
