@@ -134,8 +134,9 @@ class LabelledInlineFormSet(BaseInlineFormSet):  # type: ignore[type-arg]  # the
         super().add_fields(form, index)
         row = "new row" if index is None else f"row {index + 1}"
         for name, field in form.fields.items():
-            label = field.label or name.replace("_", " ").capitalize()
-            field.widget.attrs.setdefault("aria-label", f"{label}, {row}")
+            if not field.widget.is_hidden:  # HTML allows no aria-* on a hidden input
+                label = field.label or name.replace("_", " ").capitalize()
+                field.widget.attrs.setdefault("aria-label", f"{label}, {row}")
 
 
 class ItemInline(admin.TabularInline):  # type: ignore[type-arg]  # each inline sets its model
