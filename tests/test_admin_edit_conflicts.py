@@ -5,6 +5,7 @@ import pytest
 
 from events.models import Event, Topic
 from people.models import Figure
+from tests.validators import nu_html_errors
 
 from .admin_forms import admin_url, form_data, logged_in
 
@@ -145,3 +146,15 @@ def test_their_values_are_escaped(anna, boris, topic):
     page = response.content.decode()
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in conflict_of(response)
     assert "<b>Boris</b>" not in page
+
+
+def test_the_conflict_page_is_valid_html(anna, boris, era, tmp_path):
+    figure = Figure.objects.get(slug="nikita-khrushchev")
+    office = figure.offices.order_by("pk").first()
+    stale = form_data(anna, figure, summary="Anna's summary", edit_summary="Anna")
+    theirs = form_data(boris, figure, summary="Boris's summary", edit_summary="Boris")
+    theirs[next(name for name, value in theirs.items() if value == office.title)] = "Boris's office"
+    assert boris.post(admin_url(Figure, "change", figure.pk), theirs).status_code == 302
+    response = anna.post(admin_url(Figure, "change", figure.pk), stale)
+    assert "Offices" in conflict_of(response)
+    assert nu_html_errors({"/conflict/": response.content}, tmp_path / "pages") == []
