@@ -1,11 +1,11 @@
 from django.contrib import admin
 
-from thaw_site.publishing.admin import ItemAdmin
+from thaw_site.publishing.admin import ItemAdmin, ItemInline
 
 from .models import Figure, Office
 
 
-class OfficeInline(admin.TabularInline):
+class OfficeInline(ItemInline):
     model = Office
     fields = ["title", "organisation", "start", "end"]
     extra = 1

@@ -105,8 +105,9 @@ def client_for_admin(client):
 
 def admin_urls():
     """The admin pages this project adds or changes: the review queue, the citation reports, an item's workflow
-    change form and its revisions."""
+    change form, its revisions and the confirmation of a restore, and the form for a new item."""
     event, figure = Event.objects.order_by("pk").first(), Figure.objects.order_by("pk").first()
+    revision = event.history.order_by("history_id").first()
     return [
         reverse("review-queue"),
         reverse("citations:unsourced"),
@@ -114,6 +115,8 @@ def admin_urls():
         reverse("admin:events_event_change", args=[event.pk]),
         reverse("admin:events_event_revisions", args=[event.pk]),
         reverse("admin:people_figure_change", args=[figure.pk]),
+        reverse("admin:events_event_restore", args=[event.pk, revision.history_id]),
+        reverse("admin:events_event_add"),
     ]
 
 

@@ -161,8 +161,12 @@ def make_live_again(publications: Sequence[Publication]) -> None:
 @transaction.atomic
 def take_down(item: "Publishable") -> int:
     """Remove the item's live version from the public site; its publications stay as history."""
-    live = Publication.objects.filter(kind=kind_of(item), item_uid=item.uid, is_live=True)
-    retire(list(live.only(*PLACEMENT_FIELDS)), [])
+    return take_down_live(Publication.objects.filter(kind=kind_of(item), item_uid=item.uid, is_live=True))
+
+
+def take_down_live(live: QuerySet[Publication]) -> int:
+    """Remove these live publications, of any number of items, from the public site; they stay as history."""
+    retire(list(live.only(*PLACEMENT_FIELDS)[: MANY + 1]), [])  # more than MANY retire every page anyway
     return stop_being_live(live)
 
 
