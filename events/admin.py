@@ -2,7 +2,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib import admin
 
-from thaw_site.publishing.admin import ItemAdmin
+from thaw_site.publishing.admin import ItemAdmin, ItemInline
 
 from .models import Citation, CitationNeeded, Event, Participation, Period, Source, Topic
 
@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from .models import IndexRow
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(ItemInline):
     model = Participation
     autocomplete_fields = ["figure"]
     extra = 1
@@ -53,7 +53,8 @@ class EventAdmin(ItemAdmin):
         (None, {"fields": ["title", "slug", "status", "period", "topics"]}),
         ("When and where", {"fields": ["date", "end", "date_citation", "place"]}),
         ("Text", {"fields": ["summary", "body", "needs_citations_since"]}),
-        ("Connections", {"fields": ["related"]}),
+        ("Where the sources are wrong or disagree", {"fields": ["notes", "disputed"]}),
+        ("Connections", {"fields": ["related", "identifiers"]}),
         ("Publication", {"fields": ["published_at", "updated_at"]}),
     ]
 

@@ -12,21 +12,18 @@ from typing import TYPE_CHECKING, TypedDict, cast
 from django.http import HttpResponse
 
 from thaw_site.public.cache import EVERY_CHANGE, page_policy
+from thaw_site.public.machine import open_to_any_origin
 from thaw_site.publishing.publications import Kind, Publication
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
-BIBTEX_TYPES = {
-    "book": "book",
-    "chapter": "incollection",
-    "article-journal": "article",
-    "article-magazine": "article",
-    "article-newspaper": "article",
-    "report": "techreport",
-    "thesis": "phdthesis",
-    "manuscript": "unpublished",
-}
+# BibTeX's standard entry type for a kind of source, when the source has the field that type requires (btxdoc)
+# beyond author, title and year, which its publisher fills (BIBTEX_REQUIRES). Other kinds (no journal or book title
+# is recorded for articles and chapters), and a source without a publisher or year, are @misc, which requires
+# nothing, as a standard style expects of web pages (howpublished: the publisher; note: online, and when accessed).
+BIBTEX_TYPES = {"book": "book", "report": "techreport", "thesis": "phdthesis"}
+BIBTEX_REQUIRES = {"book": "publisher", "techreport": "institution", "phdthesis": "school"}
 RIS_TYPES = {
     "book": "BOOK",
     "chapter": "CHAP",
@@ -105,19 +102,31 @@ def bibtex_entry(source: SourceData) -> str:
         names.append(
             f"{latex_escape(family)}, {latex_escape(given)}" if given is not None else f"{{{latex_escape(family)}}}"
         )
+    publisher = latex_escape(source.get("publisher") or "")
+    # URLs are read verbatim by BibTeX tools; braces would end the field, so they are percent-encoded.
+    url = (source.get("url") or "").replace("{", "%7B").replace("}", "%7D")
+    entry_type = BIBTEX_TYPES.get(source["kind"], "misc")
+    required = BIBTEX_REQUIRES.get(entry_type)
     fields = {
         "author": " and ".join(names),
-        "title": latex_escape(source["title"]),
-        "publisher": latex_escape(source.get("publisher") or ""),
+        # Braced whole, so that a style keeps its capitals ("Soviet Union", not "Soviet union").
+        "title": f"{{{latex_escape(source['title'])}}}",
+        "publisher": publisher,
         "address": latex_escape(source.get("place") or ""),
         "year": str(source.get("year") or ""),
         "isbn": source.get("isbn") or "",
-        # URLs are read verbatim by BibTeX tools; braces would end the field, so they are percent-encoded.
-        "url": (source.get("url") or "").replace("{", "%7B").replace("}", "%7D"),
+        "url": url,
         "urldate": source.get("accessed") or "",
     }
+    if required and publisher and source.get("year"):
+        fields[required] = publisher
+    else:
+        entry_type = "misc"
+        # As Wikipedia's own BibTeX has it; the URL is in `url`, which styles print (and BibTeX reads verbatim).
+        fields["howpublished"] = publisher or "Online"
+        fields["note"] = f"Online; accessed {source['accessed']}" if source.get("accessed") else "Online"
     body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields.items() if value)
-    return f"@{BIBTEX_TYPES.get(source['kind'], 'misc')}{{{source['key']},\n{body}}}\n"
+    return f"@{entry_type}{{{source['key']},\n{body}}}\n"
 
 
 def ris_record(source: SourceData) -> str:
@@ -143,6 +152,7 @@ def download(content: str, content_type: str, filename: str) -> HttpResponse:
 
 
 @page_policy(EVERY_CHANGE)
+@open_to_any_origin
 def csl_json(request: "HttpRequest") -> HttpResponse:
     items = [csl_item(source) for source in live_sources()]
     return download(
@@ -151,6 +161,7 @@ def csl_json(request: "HttpRequest") -> HttpResponse:
 
 
 @page_policy(EVERY_CHANGE)
+@open_to_any_origin
 def bibtex(request: "HttpRequest") -> HttpResponse:
     return download(
         "\n".join(bibtex_entry(source) for source in live_sources()), "application/x-bibtex", "thaw-sources.bib"
@@ -158,6 +169,7 @@ def bibtex(request: "HttpRequest") -> HttpResponse:
 
 
 @page_policy(EVERY_CHANGE)
+@open_to_any_origin
 def ris(request: "HttpRequest") -> HttpResponse:
     return download(
         "\r\n".join(ris_record(source) for source in live_sources()),

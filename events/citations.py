@@ -21,7 +21,7 @@ from thaw_site.publishing.bulk import insert_rows, pks_by
 from thaw_site.publishing.publications import Kind, Publication
 from thaw_site.publishing.read_models import PublishedLink
 from thaw_site.text.dates import parse_date
-from thaw_site.text.markup import CitedDocument, coverage_share
+from thaw_site.text.markup import coverage_share
 
 from .models import Citation, CitationNeeded, Period, Source, Topic
 
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
     CitedModel: TypeAlias = Event | Period | Figure  # the models whose text cites sources
 
-_R = TypeVar("_R")
+_R = TypeVar("_R", bound="HistoryRecord")
 Listed: TypeAlias = tuple[str, str, str]  # (key or slug, title, url) of a period, topic or source in a report
 
 CITED_KINDS = [Kind.PERIOD, Kind.EVENT, Kind.FIGURE]
@@ -156,14 +156,11 @@ def needing_citations(publications: Iterable[Publication]) -> list[Publication]:
     return sorted(noticed, key=lambda p: (p.data["needs_citations_since"], p.title))
 
 
-def flags_in(text: str, field_name: str) -> set[tuple[str, str]]:
-    """{(sentence, flagged)} for the flags in one field's text, as the index records them."""
-    document = CitedDocument()
-    if field_name == "body":
-        document.render_body(text)
-    else:
-        document.render_fact(text, field_name)
-    return {(flag.sentence, flag.flagged) for flag in document.flags}
+def flags_in(record: "HistoryRecord", field_name: str) -> set[tuple[str, str]]:
+    """{(sentence, flagged)} for the flags one field of a revision holds (the body, a fact, a note or a disputed
+    value: notes[0], disputed[0].values[1]), as the index records them."""
+    document, _ = record.instance.cite()
+    return {(flag.sentence, flag.flagged) for flag in document.flags if flag.field == field_name}
 
 
 class HistoryRecord(Protocol):
@@ -173,12 +170,13 @@ class HistoryRecord(Protocol):
     history_user: "User | None"
     history_date: "datetime.datetime"
     history_change_reason: str | None
+    instance: "CitedModel"  # the item as it was at this revision
 
 
 def first_revision_with(records: Iterable[_R], row: CitationNeeded) -> _R | None:
     """The earliest history record whose text holds the flag of this index row, or None."""
     for record in records:
-        if (row.sentence, row.flagged) in flags_in(getattr(record, row.field, ""), row.field):
+        if (row.sentence, row.flagged) in flags_in(record, row.field):
             return record
     return None
 

@@ -28,11 +28,11 @@ from events.citations import reindex_items
 from events.models import Event, Participation, Period, Source, Topic
 from people.models import Figure, Office
 from thaw_site.publishing.bulk import insert_rows, pks_by
+from thaw_site.publishing.citing import disputed_of, notes_of
 from thaw_site.publishing.items import INTERCHANGE_FORMAT, INTERCHANGE_VERSION, Publishable, Status
 from thaw_site.publishing.revisions import one_revision, record_revisions
 from thaw_site.publishing.services import make_live, make_live_many, take_down
 from thaw_site.text.dates import parse_date
-from thaw_site.text.markup import CitedDocument
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -201,6 +201,8 @@ def normalise(section: str, item: Entry) -> State:
         if values["isbn"] and isbn_numbers.is_valid(values["isbn"]):
             values["isbn"] = isbn_numbers.compact(values["isbn"])
         values["accessed"] = datetime.date.fromisoformat(values["accessed"]) if values["accessed"] else None
+    if "notes" in values:  # a cited item's editorial record, absent fields filled in as the model stores it
+        values.update(notes=notes_of(values["notes"]), disputed=disputed_of(values["disputed"]))
     return values
 
 
@@ -281,10 +283,8 @@ def semantic_errors(document: Document) -> list[str]:
                 errors.append(f"{where}, field offices[{number}].end: {office['end']!r} is before its start")
         if section in ("periods", "figures", "events"):
             model = cast("type[CitedItem]", SECTIONS[section][0])  # these sections hold cited items
-            document_ = CitedDocument()
-            for name in model.cited_facts:
-                document_.render_fact(item.get(name) or "", name)
-            document_.render_body(item.get("body") or "")
+            cited = {name: item.get(name) or "" for name in (*model.cited_facts, "body")}
+            document_, _ = model(**cited, notes=item.get("notes", []), disputed=item.get("disputed", [])).cite()
             errors.extend(f"{where}, field {problem}" for problem in document_.problems)
             for use in document_.citations:
                 if use.key not in known["sources"]:
@@ -390,10 +390,18 @@ SCALAR_ORDER = ["sources", "topics", "periods", "figures", "events"]
 BATCH = 250  # SQLite refuses prefetches of much more than a thousand rows at once
 
 
-def go_live(instance: Publishable, *, by: "User | None", reason: str) -> None:
+# The edit summaries an import gives what it publishes (the history rows name the file): what changed.
+ADDED_NOTE = "Added to the archive."
+
+
+def changed_note(fields: Sequence[str]) -> str:
+    return f"Changed {', '.join(fields)}."
+
+
+def go_live(instance: Publishable, *, by: "User | None", note: str) -> None:
     """Imports honour the status in the file: published goes live, withdrawn comes down."""
     if instance.status == Status.PUBLISHED:
-        make_live(instance, by=by, note=reason)
+        make_live(instance, by=by, note=note)
     elif instance.status == Status.WITHDRAWN:
         take_down(instance)
 
@@ -463,7 +471,7 @@ def write_created(
             reindex_items(cast("Sequence[CitedItem]", batch))  # the sections of cited items
         revisions = {instance.pk: row for instance, row in zip(batch, rows, strict=True)}
         published = [instance for instance in batch if instance.status == Status.PUBLISHED]
-        make_live_many(published, by=user, note=reason, revisions=revisions)
+        make_live_many(published, by=user, note=ADDED_NOTE, revisions=revisions)
         for instance in batch:
             # What writing the batch attached (the parsed markup, the relations publishing prefetched) is
             # done with: dropping it keeps memory bounded by the batch rather than by the file.
@@ -493,7 +501,7 @@ def import_document(
     reason = reason or f"Imported from {source_name}"
     try:
         with transaction.atomic():
-            changes: list[tuple[str, Publishable, State]] = []
+            changes: list[tuple[str, Publishable, State, list[str]]] = []
             created: dict[str, list[tuple[Publishable, State]]] = {}
             periods: dict[str, Period] = {}
             for section in SCALAR_ORDER:
@@ -533,7 +541,7 @@ def import_document(
                         instance.skip_history_when_saving = True
                         instance.save()
                         del instance.skip_history_when_saving
-                        changes.append((section, instance, wanted))
+                        changes.append((section, instance, wanted, changed))
                         report.updated.append((section, ident, changed))
                 model.objects.bulk_create([instance for instance, _ in new], batch_size=BATCH)
                 created[section] = new
@@ -552,11 +560,11 @@ def import_document(
                 wanted_by_pk = {instance.pk: state for instance, state in created[section]}
                 write_created(section, instances, wanted_by_pk, user=user, reason=reason, written=written)
                 del created[section]
-            for section, instance, wanted in changes:
+            for section, instance, wanted, changed in changes:
                 written(1)
                 with one_revision(instance, user=user, reason=reason, created=False):
                     apply_state(section, instance, wanted)
-                go_live(instance, by=user, reason=reason)
+                go_live(instance, by=user, note=changed_note(changed))
             if dry_run:
                 raise Rollback
     except Rollback:

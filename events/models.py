@@ -11,6 +11,7 @@ from stdnum import isbn as isbn_numbers
 from thaw_site.publishing.citing import FACT_HELP, CitedItem
 from thaw_site.publishing.items import NaturalKeyManager, Publishable, PublishableQuerySet, Snapshot
 from thaw_site.text.dates import date_range, format_date, open_range, parse_date, span_in_words, validate_edtf
+from thaw_site.text.identifiers import SOURCE_SCHEMES
 
 if TYPE_CHECKING:
     from people.models import Figure
@@ -34,6 +35,9 @@ class Period(CitedItem):
     end = models.CharField(max_length=12, blank=True, validators=[validate_edtf], help_text=EDTF_HELP)
     start_earliest = models.DateField(null=True, editable=False)
     end_latest = models.DateField(null=True, editable=False)
+    dates_citation = models.CharField(
+        max_length=300, blank=True, help_text="One citation for the start and end dates. " + FACT_HELP
+    )
     previous = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text="The period before."
     )
@@ -58,15 +62,21 @@ class Period(CitedItem):
         super().derive_fields()
         self.start_earliest, self.end_latest = open_range(self.start, self.end)
 
+    cited_facts = ("dates_citation",)
+
     public_url_name = "events:period"
     publishing_prefetch = ("previous", "next")
     interchange_fields = {
         "name": "",
         "start": "",
         "end": "",
+        "dates_citation": "",
         "summary": "",
         "body": "",
         "needs_citations_since": "",
+        "identifiers": {},
+        "notes": [],
+        "disputed": [],
         "status": "draft",
     }
     interchange_nullable = frozenset({"start", "end", "needs_citations_since", "previous", "next"})
@@ -105,7 +115,7 @@ class Topic(Publishable):
 
     public_url_name = "events:topic"
     public_list_url_name = "events:topics"
-    interchange_fields = {"name": "", "description": "", "status": "draft"}
+    interchange_fields = {"name": "", "description": "", "identifiers": {}, "status": "draft"}
 
     def snapshot(self) -> Snapshot:
         return Snapshot(
@@ -193,8 +203,10 @@ class Source(Publishable):
         "isbn": "",
         "url": "",
         "accessed": None,
+        "identifiers": {},
         "status": "draft",
     }
+    identifier_schemes = SOURCE_SCHEMES
     interchange_nullable = frozenset({"accessed"})
 
     def to_interchange(self) -> dict[str, Any]:
@@ -291,6 +303,9 @@ class Event(CitedItem):
         "summary": "",
         "body": "",
         "needs_citations_since": "",
+        "identifiers": {},
+        "notes": [],
+        "disputed": [],
         "status": "draft",
     }
     interchange_nullable = frozenset({"end", "needs_citations_since", "period"})

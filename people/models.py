@@ -25,9 +25,12 @@ class Figure(CitedItem):
     died = models.CharField(max_length=12, blank=True, validators=[validate_edtf], help_text=EDTF_HELP)
     born_citation = models.CharField(max_length=300, blank=True, help_text=FACT_HELP)
     died_citation = models.CharField(max_length=300, blank=True, help_text=FACT_HELP)
+    offices_citation = models.CharField(
+        max_length=300, blank=True, help_text="One citation for the offices and their dates. " + FACT_HELP
+    )
     born_earliest = models.DateField(null=True, blank=True, editable=False)
 
-    cited_facts = ("born_citation", "died_citation")
+    cited_facts = ("born_citation", "died_citation", "offices_citation")
 
     history = HistoricalRecords()
 
@@ -53,9 +56,13 @@ class Figure(CitedItem):
         "died": "",
         "born_citation": "",
         "died_citation": "",
+        "offices_citation": "",
         "summary": "",
         "body": "",
         "needs_citations_since": "",
+        "identifiers": {},
+        "notes": [],
+        "disputed": [],
         "status": "draft",
     }
     interchange_nullable = frozenset({"born", "died", "needs_citations_since"})
@@ -97,6 +104,7 @@ class Figure(CitedItem):
                 "offices": offices,
             },
             links=[],
+            names=[self.native_name],
         )
 
 

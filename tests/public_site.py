@@ -60,13 +60,30 @@ def fixed_public_urls():
     return [fill(route, {}) for route, _ in public_patterns() if not url_parameters(route)]
 
 
+def shape(url):
+    """A URL with its slugs and numbers left out and its query reduced to parameter names: one kind of page.
+    '/events/secret-speech/history/81/' -> '/events/*/history/*/'; '/timeline/?topic=x&page=2' -> '/timeline/?page&topic'"""
+    parts = urlsplit(url)
+    segments = [
+        segment if segment in FIXED_SEGMENTS else re.sub(r"^[^.]+", "*", segment) for segment in parts.path.split("/")
+    ]
+    names = sorted({pair.split("=")[0] for pair in parts.query.split("&") if pair})
+    return "/".join(segments) + ("?" + "&".join(names) if names else "")
+
+
+# The words of the site's URLs, which shape() keeps: the rest are slugs, keys and numbers.
+FIXED_SEGMENTS = {"", "events", "people", "periods", "topics", "sources", "history", "citations", "needed", "timeline"}
+
+
 class Crawl:
     """Fetch pages once each over HTTPS, following same-site links and sitemap entries outside admin and static."""
 
-    def __init__(self, client):
+    def __init__(self, client, per_shape=None):
         self.client = client
         self.seen = {}
         self.types = {}
+        self.per_shape = per_shape  # at most this many pages of each shape of URL (shape()), if set
+        self.shapes = {}
 
     def fetch(self, url):
         if url not in self.seen:
@@ -92,8 +109,15 @@ class Crawl:
                 if parts.query and "?" in url:
                     continue  # filter links combine without end (topic × figure × years × page): one hop of them
                 local = parts.path + (f"?{parts.query}" if parts.query else "")
-                if local not in self.seen:
+                if local not in self.seen and self.take(local):
                     queue.append(local)
+
+    def take(self, url):
+        if self.per_shape is None:
+            return True
+        count = self.shapes.get(shape(url), 0)
+        self.shapes[shape(url)] = count + 1
+        return count < self.per_shape
 
     def pages(self):
         return {url: body for url, (status, body) in self.seen.items() if status == 200}

@@ -78,3 +78,20 @@ def test_saving_an_event_with_an_unknown_key_is_refused_quoting_it(superuser_cli
     assert "unknown source key &#x27;no-such-source&#x27;" in response.content.decode()
     event.refresh_from_db()
     assert "no-such-source" not in event.body
+
+
+@pytest.mark.parametrize(
+    ("model", "slug", "prefix"), [(Figure, "nikita-khrushchev", "offices"), (Event, "secret-speech", "participations")]
+)
+def test_every_input_of_an_inline_row_names_itself(superuser_client, era, model, slug, prefix):
+    """A tabular inline's column headings are not labels: each input carries its field and row in aria-label."""
+    item = model.objects.get(slug=slug)
+    response = superuser_client.get(admin_url(model, "change", item.pk))
+    formset = next(f.formset for f in response.context["inline_admin_formsets"] if f.formset.prefix == prefix)
+    first = formset.forms[0]
+    for name, field in first.fields.items():
+        if not field.widget.is_hidden:
+            assert field.widget.attrs["aria-label"] == f"{field.label or name.capitalize()}, row 1", name
+    page = response.content.decode()
+    assert 'aria-label="Delete, row 1"' in page and ', new row"' in page  # the template of added rows
+    assert "admin/js/select2_labels.js" in page

@@ -4,6 +4,8 @@ import json
 
 import bibtexparser
 import pytest
+from pybtex.database import parse_string
+from pybtex.plugin import find_plugin
 
 from events.bibliography import bibtex_entry, latex_escape
 from events.models import Source
@@ -43,13 +45,32 @@ def test_bibtex_parses_back_with_stable_keys_and_isbns(client, era):
     assert set(entries) == {*BOOKS, "wikipedia-ussr-1953-1964"}
     for key, (title, isbn) in BOOKS.items():
         assert entries[key].entry_type == "book"
-        assert entries[key]["title"] == title
+        assert entries[key]["title"] == f"{{{title}}}"  # braced whole: styles keep its capitals
         isbn_field = entries[key].fields_dict.get("isbn")
         assert (isbn_field.value if isbn_field else None) == isbn
     assert entries["baradat-1986"]["author"] == "Baradat, Leon P."
     wikipedia = entries["wikipedia-ussr-1953-1964"]
     assert wikipedia.entry_type == "misc" and wikipedia["author"] == "{Wikipedia contributors}"
-    assert wikipedia["url"].endswith("(1953%E2%80%931964)")
+    assert wikipedia["url"].endswith("(1953%E2%80%931964)&action=history&offset=20120101000000")  # c. 2011
+    assert wikipedia["howpublished"] == "Wikipedia, The Free Encyclopedia" and wikipedia["note"] == "Online; accessed 2026-11-26"
+
+
+def test_a_standard_bibtex_style_keeps_the_titles_capitals(client, era):
+    data = parse_string(client.get("/sources/bibtex.bib").content.decode(), "bibtex")
+    style = find_plugin("pybtex.style.formatting", "plain")()
+    printed = {entry.key: entry.text.render_as("text") for entry in style.format_entries(data.entries.values())}
+    assert (
+        "History of the Soviet Union (1953–1964), version of c. 2011. Wikipedia, The Free Encyclopedia, 2011."
+        in (printed["wikipedia-ussr-1953-1964"])
+    )
+    assert "The Communist Party of the Soviet Union. Vintage Books" in printed["schapiro-1971"]
+
+
+def test_a_source_lacking_what_its_bibtex_type_requires_is_misc():
+    article = {"key": "a", "kind": "article-journal", "authors": [], "title": "T", "year": 1990}
+    report = {"key": "r", "kind": "report", "authors": [], "title": "T", "publisher": "RAND", "year": 1960}
+    assert bibtex_entry(article).startswith("@misc{a,")
+    assert bibtex_entry(report).startswith("@techreport{r,") and "institution = {RAND}" in bibtex_entry(report)
 
 
 def test_bibtex_escapes_tex_specials():
@@ -59,8 +80,8 @@ def test_bibtex_escapes_tex_specials():
     source = {"key": "k", "kind": "report", "authors": ["O'Brien & Co"], "title": "100% {sure}", "url": "http://x/{y}"}
     library = bibtexparser.parse_string(bibtex_entry(source))
     [entry] = library.entries
-    assert entry.entry_type == "techreport"
-    assert entry["title"] == r"100\% \{sure\}"
+    assert entry.entry_type == "misc"  # a report without its institution
+    assert entry["title"] == r"{100\% \{sure\}}"
     assert entry["author"] == r"{O'Brien \& Co}"
     assert entry["url"] == "http://x/%7By%7D"
 

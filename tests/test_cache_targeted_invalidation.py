@@ -5,8 +5,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from events.models import Event
+from people.models import Figure
 from thaw_site.publishing.generation import CHANGES, LISTS, item_tag, page_tag, tags_changed
 from thaw_site.publishing.publications import Publication
+from thaw_site.publishing.read_models import PublishedLink
 
 from .public_site import publish_now, withdraw_now
 
@@ -98,3 +100,17 @@ def test_tags_of_a_withdrawal_or_a_first_publication_name_the_lists(era):
     for before, after in (([publication], []), ([], [publication])):
         tags = tags_changed(before, after)
         assert {LISTS, CHANGES, item_tag("event", "sputnik-1"), page_tag("topic", "space")} <= tags
+
+
+def test_an_item_coming_live_retires_the_pages_linking_to_it(client, era):
+    link = PublishedLink.objects.filter(relation="participant", publication__is_live=True).select_related(
+        "publication"
+    )[0]
+    figure = Figure.objects.get(slug=link.target_slug)
+    withdraw_now(figure)
+    event_page = link.publication.get_absolute_url()
+    warm(client, event_page)
+    assert f"/people/{figure.slug}/".encode() not in client.get(event_page).content
+    publish_now(figure)
+    assert not served_from_cache(client, event_page)
+    assert f"/people/{figure.slug}/".encode() in client.get(event_page).content, "it links to the person again"

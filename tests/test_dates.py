@@ -2,7 +2,9 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
+from thaw_site.templatetags.thaw import time_tag
 from thaw_site.text.dates import format_date, parse_date, span_in_words
 
 
@@ -59,3 +61,26 @@ def test_spans_read_naturally_when_one_end_is_missing():
     assert span_in_words("1953-09", "") == "from September 1953"
     assert span_in_words("", "1964") == "until 1964"
     assert span_in_words("", "") == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "shown", "html"),
+    [
+        ("1956-02-25", None, '<time datetime="1956-02-25">25 February 1956</time>'),
+        ("1953~", None, '<time datetime="1953">c. 1953</time>'),
+        ("1955-06?", "June 1955?", '<time datetime="1955-06">June 1955?</time>'),
+        ("1956%", "<b>", '<time datetime="1956">&lt;b&gt;</time>'),
+        ("about 1956", None, "about 1956"),
+        ("", "undated", "undated"),
+    ],
+)
+def test_time_tag_gives_a_valid_datetime_at_the_precision_known_and_shows_the_honest_date(text, shown, html):
+    assert time_tag(text, shown) == html
+
+
+def test_time_tag_of_a_moment_is_to_the_second():
+    moment = datetime.datetime(2026, 12, 4, 20, 21, 30, 624932, tzinfo=datetime.UTC)
+    with timezone.override("UTC"):
+        assert (
+            time_tag(moment, "4 December 2026") == '<time datetime="2026-12-04T20:21:30+00:00">4 December 2026</time>'
+        )

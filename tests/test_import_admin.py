@@ -181,23 +181,26 @@ class SameThread:
         self.target(*self.args)
 
 
-def test_a_large_upload_is_imported_in_the_background_with_a_status_page(
+def test_a_large_upload_is_checked_and_imported_in_the_background_with_a_status_page(
     era, era_document, client, reviewer, settings, monkeypatch
 ):
     from events.imports import background
 
     settings.THAW_IMPORT_IN_BACKGROUND_OVER = 10
-    preview(client, batch_document(era_document))
-    pending = PendingUpload.objects.get()
-    status_url = reverse("admin:imports_importbatch_status", args=[pending.pk])
     monkeypatch.setattr(
         background.threading, "Thread", lambda target, args, **kw: SameThread(background.run_pending, args)
     )
 
+    response = preview(client, batch_document(era_document))
+
+    pending = PendingUpload.objects.get()
+    status_url = reverse("admin:imports_importbatch_status", args=[pending.pk])
+    assert response.url == status_url and not ImportBatch.objects.exists()
+    assert "Importing it would create 2, update 2" in client.get(status_url).text
+
     response = client.post(reverse("admin:imports_importbatch_confirm", args=[pending.pk]))
 
     assert response.url == status_url
-    assert background.progress_of(pending.pk) == (4, 4)
     batch = ImportBatch.objects.get()
     assert (batch.user, batch.created, batch.updated) == (reviewer, 2, 2)
     assert client.get(status_url).url == reverse("admin:imports_importbatch_change", args=[batch.pk])

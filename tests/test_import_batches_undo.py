@@ -204,3 +204,20 @@ def test_an_unknown_batch_or_a_file_with_undo_is_refused(db):
         call_command("import_era", "x.json", "--undo", "1", stdout=io.StringIO())
     with pytest.raises(CommandError, match="not both"):
         call_command("import_era", stdout=io.StringIO())
+
+
+def test_an_undo_that_fails_part_way_changes_nothing(era, era_document, tmp_path):
+    document = batch_document(era_document)
+    document["sources"].append({"key": "new-source", "kind": "book", "title": "New", "status": "published"})
+    import_file(write(tmp_path, document))
+    event = Event.objects.get(slug="khrushchev-ouster")  # not in the batch: citing the new source blocks its removal
+    event.body += " Cited. [@new-source]"
+    event.save()
+    exported, public = export_text(), public_state()
+
+    with pytest.raises(UndoRefused) as refusal:
+        undo_batch(ImportBatch.objects.get(), force=True)
+
+    assert "sources 'new-source' is still referred to by [@new-source] in" in refusal.value.problems[0]
+    assert export_text() == exported and public_state() == public  # the restored items were rolled back too
+    assert ImportBatch.objects.get().undone_at is None

@@ -115,3 +115,14 @@ def test_bad_fields_are_named_by_entry_and_field_and_nothing_is_written(db, tmp_
     errors = refused(write(tmp_path, "bad.ris", "TY  - BOOK\r\nID  - k\r\nPY  - 19x\r\nTI  - T\r\nER  - \r\n"))
     assert "record 1 'k', field PY: '19x' is not a year" in errors
     assert not Source.objects.exists()
+
+
+def test_a_misc_entry_is_a_web_page_when_new_and_keeps_an_existing_sources_kind(db, tmp_path):
+    Source.objects.create(key="speech-1956", kind="speech", title="On the Cult of Personality")
+    bibtex = (
+        "@misc{speech-1956,\n  title = {{On the Cult of Personality}},\n  howpublished = {Online},\n}\n"
+        "@misc{wiki,\n  title = {{History}},\n  howpublished = {Wikipedia},\n  url = {https://en.wikipedia.org/},\n}\n"
+    )
+
+    assert run(write(tmp_path, "misc.bib", bibtex)).endswith("created 1, updated 0, unchanged 1.\n")
+    assert (Source.objects.get(key="wiki").kind, Source.objects.get(key="wiki").publisher) == ("webpage", "Wikipedia")

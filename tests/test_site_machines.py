@@ -46,6 +46,33 @@ def test_atom_feed_lists_published_changes_newest_first(client, era):
     assert "http://testserver/events/khrushchev-ouster/" in xml
 
 
+def test_atom_entries_have_permanent_absolute_ids_an_author_their_own_times_and_what_changed(client, era):
+    xml = client.get("/changes.atom").content.decode()
+    ids = re.findall(r"<id>([^<]+)</id>", xml)[1:]  # the first is the feed's own
+    live = Publication.objects.live().get(kind=Kind.EVENT, slug="khrushchev-ouster")
+    assert f"http://testserver/events/khrushchev-ouster/history/{live.pk}/" in ids
+    assert all(id.startswith("http://testserver/") for id in ids)
+    assert "<author><name>Thaw editors</name></author>" in xml
+    updated = re.findall(r"<entry>.*?<updated>([^<]+)</updated>", xml)
+    assert len(updated) == 50 and len(set(updated)) == 50
+    assert "Imported from" not in xml and xml.count('<summary type="html">Added to the archive.</summary>') == 50
+
+
+def test_machine_data_may_be_read_by_pages_on_any_site(client, era):
+    for url in ["/timeline.json", "/events/secret-speech.json", "/people/nikita-khrushchev.json"]:
+        assert client.get(url)["Access-Control-Allow-Origin"] == "*", url
+    for url in ["/sources/csl.json", "/sources/bibtex.bib", "/sources/ris.ris"]:
+        assert client.get(url)["Access-Control-Allow-Origin"] == "*", url
+    assert not client.get("/events/secret-speech/").has_header("Access-Control-Allow-Origin")
+
+
+def test_robots_txt_names_the_sitemap(client, db):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert "User-agent: *" in response.content.decode()
+    assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
+
+
 def test_item_pages_carry_canonical_url_and_open_graph_tags(client, era):
     html = client.get("/events/secret-speech/?utm=x").content.decode()
     assert '<link rel="canonical" href="http://testserver/events/secret-speech/">' in html
@@ -57,7 +84,10 @@ def test_event_json_ld_describes_the_event_its_people_and_citations(client, era)
     data = json_ld(client.get("/events/secret-speech/").content.decode())
     assert data["@type"] == "Article" and data["about"]["@type"] == "Event"
     assert data["about"]["startDate"] == "1956-02-25"
-    assert "Nikita Khrushchev" in [person["name"] for person in data["about"]["attendee"]]
+    people = [attendee.get("attendee", attendee) for attendee in data["about"]["attendee"]]
+    assert "Nikita Khrushchev" in [person["name"] for person in people]
+    roles = [attendee for attendee in data["about"]["attendee"] if attendee["@type"] == "Role"]
+    assert roles and all(role["roleName"] and role["attendee"]["@type"] == "Person" for role in roles)
     assert data["citation"][0]["url"] == "http://testserver/sources/wikipedia-ussr-1953-1964/"
 
 
@@ -66,6 +96,9 @@ def test_figure_and_source_json_ld(client, era):
     assert person["@type"] == "Person" and person["birthDate"] == "1894-04-15"
     book = json_ld(client.get("/sources/schapiro-1971/").content.decode())
     assert book["@type"] == "Book" and book["isbn"]
+    assert book["author"] == [{"@type": "Person", "name": "Leonard Schapiro"}]  # natural order
+    office = json_ld(client.get("/people/nikita-khrushchev/").content.decode())["about"]["memberOf"][0]
+    assert office["@type"] == "Role" and office["roleName"] and office["memberOf"]["@type"] == "Organization"
 
 
 def test_json_ld_cannot_close_its_script_element(client, era):

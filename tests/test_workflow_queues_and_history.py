@@ -10,14 +10,9 @@ from thaw_site.publishing.publications import Publication
 from thaw_site.publishing.revisions import one_revision
 from thaw_site.publishing.services import publish, send_back, submit_for_review, withdraw
 
+from .editing import edit
+
 pytestmark = pytest.mark.django_db
-
-
-def edit(item, user, reason, **fields):
-    for name, value in fields.items():
-        setattr(item, name, value)
-    with one_revision(item, user=user, reason=reason, created=False):
-        item.save()
 
 
 @pytest.fixture
@@ -40,7 +35,7 @@ def test_review_queue_lists_items_in_review_oldest_first_with_submitter_and_diff
     client.force_login(reviewer)
     page = client.get(reverse("review-queue")).content.decode()
     assert page.index("Space first") < page.index("Event second")
-    assert "by anna" in page and "<del>Speech</del><ins>speech, retitled</ins>" in page
+    assert "<dt>Submitted by</dt><dd>anna</dd>" in page and "<del>Speech</del><ins>speech, retitled</ins>" in page
 
 
 def test_review_queue_needs_staff(client, era):

@@ -40,6 +40,7 @@ class Progress:
         self.interval = 0.1 if self.terminal else every
         self.started = self.last = clock()
         self.done = 0
+        self.shown: int | None = None  # the count last shown
 
     def line(self) -> str:
         elapsed = self.clock() - self.started
@@ -54,7 +55,7 @@ class Progress:
         else:
             self.stream.write(self.line())
         self.stream.flush()
-        self.last = self.clock()
+        self.last, self.shown = self.clock(), self.done
 
     def update(self, done: int, total: int | None = None) -> None:
         """`done` items so far (of `total`, when it is known only now)."""
@@ -66,6 +67,8 @@ class Progress:
         self.update(self.done + count)
 
     def finish(self) -> None:
-        self.show()
+        """Show the final count, unless it is already the line shown last."""
+        if self.shown != self.done:
+            self.show()
         if self.terminal:
             self.stream.write("")

@@ -4,7 +4,8 @@ DJANGO_DEBUG          1/true/yes/on turns debug mode on; anything else is off.
 DJANGO_SECRET_KEY     required when debug is off.
 DJANGO_ALLOWED_HOSTS  comma-separated host names.
 DATABASE_URL          defaults to a SQLite file beside manage.py.
-REDIS_URL             when set, the cache lives in Redis instead of each worker's memory.
+REDIS_URL             when set, the cache lives in Redis instead of each worker's memory
+                      (THAW_CACHE_KEY_PREFIX keeps sites sharing one Redis apart).
 THAW_VARNISH_URLS     comma-separated URLs of Varnish caches in front, purged on publish (deploy/varnish/).
 THAW_CACHE_PAGES      0/false/no/off stops caching anonymous public pages (thaw_site/public/cache.py).
 THAW_MAIN_PERIOD      slug of the period the home page presents.
@@ -129,6 +130,8 @@ if os.environ.get("REDIS_URL"):
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
+            # Sites (or benchmark runs) sharing one Redis keep their keys apart.
+            "KEY_PREFIX": os.environ.get("THAW_CACHE_KEY_PREFIX", ""),
         }
     }
 else:

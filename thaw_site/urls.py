@@ -4,7 +4,7 @@ from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 
 from thaw_site.public import bench, feeds, machine, views
-from thaw_site.public.sitemaps import SITEMAPS, sitemap_section
+from thaw_site.public.sitemaps import SITEMAPS, robots_txt, sitemap_section
 from thaw_site.publishing.admin import review_queue_view
 
 urlpatterns = [
@@ -12,8 +12,10 @@ urlpatterns = [
     path("timeline/", views.timeline, name="timeline"),
     path("timeline.json", machine.timeline_json, name="timeline-json"),
     path("search/", views.search_page, name="search"),
+    path("corrections/", views.corrections, name="corrections"),
     path("changes.atom", feeds.PublishedChanges(), name="feed"),
     path("sitemap.xml", sitemaps.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots"),
     path("sitemap-<section>.xml", sitemap_section, name="sitemap-section"),
     path("", include("events.citation_urls")),
     path(f"{settings.ADMIN_URL}review/", admin.site.admin_view(review_queue_view), name="review-queue"),

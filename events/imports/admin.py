@@ -146,15 +146,17 @@ class ImportBatchAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             return self.page(request, "upload.html", {"form": form})
         upload = form.cleaned_data["file"]
         raw = upload.read()
+        PendingUpload.objects.filter(user=editor(request)).delete()  # one waiting file per editor
+        pending = PendingUpload(user=editor(request), file_name=upload.name, content=raw)
+        if len(raw) > settings.THAW_IMPORT_IN_BACKGROUND_OVER:
+            background.start(pending, PendingUpload.State.CHECKING)
+            return HttpResponseRedirect(reverse("admin:imports_importbatch_status", args=[pending.pk]))
         try:
-            outcome = import_file(upload.name, raw, user=editor(request), dry_run=True)
+            pending.preview = import_file(upload.name, raw, user=editor(request), dry_run=True).preview()
         except ImportFailed as failure:
             return self.refused(request, upload.name, failure.errors)
-        PendingUpload.objects.filter(user=editor(request)).delete()  # one waiting file per editor
-        pending = PendingUpload.objects.create(user=editor(request), file_name=upload.name, content=raw)
-        return self.page(
-            request, "preview.html", {"outcome": outcome, "pending": pending, "counts": outcome.report.counts()}
-        )
+        pending.save()
+        return self.page(request, "preview.html", {"pending": pending, "preview": pending.preview})
 
     def confirm_view(self, request: HttpRequest, pending_id: int) -> HttpResponse:
         self.require(request, IMPORT)
@@ -165,7 +167,7 @@ class ImportBatchAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         )
         raw = bytes(pending.content)
         if len(raw) > settings.THAW_IMPORT_IN_BACKGROUND_OVER:
-            background.start(pending)
+            background.start(pending, PendingUpload.State.RUNNING)
             return HttpResponseRedirect(reverse("admin:imports_importbatch_status", args=[pending.pk]))
         try:
             outcome = import_file(pending.file_name, raw, user=editor(request), keep_file=True)
@@ -177,7 +179,8 @@ class ImportBatchAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return HttpResponseRedirect(reverse("admin:imports_importbatch_change", args=[outcome.batch.pk]))
 
     def status_view(self, request: HttpRequest, pending_id: int) -> HttpResponse:
-        """A background import's progress, refreshing itself while it runs; its batch once it is done."""
+        """A background check's or import's progress, refreshing itself while it runs; then the preview, the
+        errors, or the batch."""
         self.require(request, IMPORT)
         pending = get_object_or_404(PendingUpload.objects.defer("content"), pk=pending_id, user=editor(request))
         if pending.state == PendingUpload.State.DONE and pending.batch_id is not None:
@@ -188,6 +191,8 @@ class ImportBatchAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             errors = pending.errors
             pending.delete()
             return self.refused(request, pending.file_name, errors)
+        if pending.state == PendingUpload.State.PREVIEWED:
+            return self.page(request, "preview.html", {"pending": pending, "preview": pending.preview})
         done, total = background.progress_of(pending.pk)
         return self.page(request, "status.html", {"pending": pending, "done": done, "total": total})
 

@@ -1,4 +1,5 @@
-"""Large admin uploads are imported in a thread, not in the request: the editor watches a status page.
+"""Large admin uploads are checked (the dry run) and imported in a thread, not in the request: the editor watches
+a status page.
 
 The import runs in one transaction, so its own rows are invisible until it commits: its progress (items written,
 of how many) is kept in the cache, which every worker reads when settings.CACHES is shared (Redis in production),
@@ -28,21 +29,31 @@ def progress_of(pending_id: int) -> tuple[int, int]:
 
 
 def run_pending(pending_id: int) -> None:
-    """Import a confirmed upload as its uploader and record how it went on the upload."""
+    """Check a large upload (a dry run), or import a confirmed one as its uploader; record how it went."""
     pending = PendingUpload.objects.select_related("user").get(pk=pending_id)
+    checking = pending.state == PendingUpload.State.CHECKING
 
     def report(done: int, total: int) -> None:
         cache.set(progress_key(pending_id), (done, total), timeout=24 * 3600)
 
     try:
         outcome = import_file(
-            pending.file_name, bytes(pending.content), user=pending.user, keep_file=True, progress=report
+            pending.file_name,
+            bytes(pending.content),
+            user=pending.user,
+            dry_run=checking,
+            keep_file=not checking,
+            progress=report,
         )
     except ImportFailed as failure:
         pending.state, pending.errors = PendingUpload.State.FAILED, failure.errors
     else:
-        pending.state, pending.batch = PendingUpload.State.DONE, outcome.batch
-    pending.save(update_fields=["state", "errors", "batch"])
+        if checking:
+            pending.state, pending.preview = PendingUpload.State.PREVIEWED, outcome.preview()
+        else:
+            pending.state, pending.batch = PendingUpload.State.DONE, outcome.batch
+    cache.delete(progress_key(pending_id))
+    pending.save(update_fields=["state", "errors", "batch", "preview"])
 
 
 def in_thread(pending_id: int) -> None:
@@ -52,8 +63,8 @@ def in_thread(pending_id: int) -> None:
         connection.close()  # the thread's own connection
 
 
-def start(pending: PendingUpload) -> None:
-    """Mark the upload running and import it in a background thread."""
-    pending.state = PendingUpload.State.RUNNING
-    pending.save(update_fields=["state"])
+def start(pending: PendingUpload, state: str) -> None:
+    """Put the upload in `state` (checking, or running once confirmed) and do that in a background thread."""
+    pending.state = state
+    pending.save(update_fields=["state"] if pending.pk else None)
     threading.Thread(target=in_thread, args=[pending.pk], daemon=True, name=f"import-{pending.pk}").start()

@@ -22,12 +22,14 @@ later changes, which stay in the history.
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Max, ProtectedError
+from django.db.models import Max, ProtectedError, QuerySet
+from django.db.models.signals import pre_delete
 from django.utils import timezone
 
 from events.imports.models import ImportBatch, ImportedItem
@@ -43,10 +45,12 @@ from events.interchange import (
     import_document,
 )
 from thaw_site.publishing.publications import Publication
-from thaw_site.publishing.services import make_live_again, stop_being_live, take_down
+from thaw_site.publishing.services import make_live_again, stop_being_live, take_down, take_down_live
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+
+    from thaw_site.publishing.items import Publishable
 
 Key = tuple[str, str]  # (section, ident): an item, as the thaw-era format names it
 Created, Updated = ImportedItem.Action.CREATED, ImportedItem.Action.UPDATED
@@ -123,6 +127,17 @@ class Outcome:
             before, after = self.before.get((section, ident), {}), self.after.get((section, ident), {})
             changes.append((section, ident, [(name, before.get(name), after.get(name)) for name in names]))
         return changes
+
+    def preview(self) -> dict[str, Any]:
+        """The report as JSON: counts, created, changes (see `changes`) and unchanged, as the preview shows it."""
+        return {
+            "counts": self.report.counts(),
+            "created": [list(key) for key in self.report.created],
+            "changes": [
+                [section, ident, [list(change) for change in fields]] for section, ident, fields in self.changes()
+            ],
+            "unchanged": [list(key) for key in self.report.unchanged],
+        }
 
 
 def run_import(
@@ -238,6 +253,21 @@ def restore_updated(items: Sequence[ImportedItem], *, user: "User | None", reaso
     make_live_again(list(Publication.objects.filter(pk__in=[i.live_before_id for i in items if i.live_before_id])))
 
 
+@contextmanager
+def deletions_recorded(model: "type[Publishable]", *, user: "User | None", reason: str) -> Iterator[None]:
+    """Name the user and reason on the history row simple-history writes for each row a queryset deletes: it
+    reads them from the instance, which only the deletion's own signals see."""
+
+    def name_them(sender: Any, instance: Any, **kwargs: Any) -> None:
+        instance._history_user, instance._change_reason = user, reason
+
+    pre_delete.connect(name_them, sender=model, weak=False, dispatch_uid="imports-undo-deletions")
+    try:
+        yield
+    finally:
+        pre_delete.disconnect(sender=model, dispatch_uid="imports-undo-deletions")
+
+
 def remove_created(items: Sequence[ImportedItem], *, user: "User | None", reason: str) -> None:
     """Delete the items the batch created, referring ones first, each deletion recorded in its history."""
     for section in reversed(SCALAR_ORDER):
@@ -245,17 +275,27 @@ def remove_created(items: Sequence[ImportedItem], *, user: "User | None", reason
         if not idents:
             continue
         model, ident_field = SECTIONS[section]
-        for instance in model.objects.filter(**{f"{ident_field}__in": idents}):
-            take_down(instance)
-            instance._history_user = user  # read by simple-history's deletion record
-            instance._change_reason = reason
+        take_down_live(Publication.objects.live().filter(kind=kind_of_section(section), slug__in=idents))
+        created = model.objects.filter(**{f"{ident_field}__in": idents})
+        with deletions_recorded(model, user=user, reason=reason):
             try:
+                created.delete()
+            except ProtectedError:
+                raise UndoRefused(still_referred_to(section, created)) from None
+
+
+def still_referred_to(section: str, created: "QuerySet[Publishable]") -> list[str]:
+    """Which of the items can't be deleted, and what refers to each (only when a deletion was refused)."""
+    problems = []
+    for instance in created:
+        try:
+            with transaction.atomic():
                 instance.delete()
-            except ProtectedError as error:
-                users = sorted({str(obj) for obj in error.protected_objects})
-                raise UndoRefused(
-                    [f"{section} {instance.natural_key()[0]!r} is still referred to by {', '.join(users)}"]
-                ) from None
+                transaction.set_rollback(True)
+        except ProtectedError as error:
+            referrers = ", ".join(sorted({str(obj) for obj in error.protected_objects}))
+            problems.append(f"{section} {instance.natural_key()[0]!r} is still referred to by {referrers}")
+    return problems
 
 
 def undo_batch(batch: ImportBatch, *, user: "User | None" = None, force: bool = False) -> UndoReport:

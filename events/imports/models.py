@@ -66,9 +66,10 @@ class ImportedItem(models.Model):
 
 class PendingUpload(models.Model):
     """A file uploaded in the admin and previewed, kept until its uploader confirms the import (or not); a large
-    one is then imported in the background, and this row says how that went."""
+    one is checked and then imported in the background, and this row says how that went."""
 
     class State(models.TextChoices):
+        CHECKING = "checking"
         PREVIEWED = "previewed"
         RUNNING = "running"
         FAILED = "failed"
@@ -79,6 +80,7 @@ class PendingUpload(models.Model):
     file_name = models.CharField(max_length=255)
     content = models.BinaryField()
     state = models.CharField(max_length=10, choices=State.choices, default=State.PREVIEWED)
+    preview: Any = models.JSONField(null=True, blank=True, help_text="The dry run's report (Outcome.preview).")
     errors: Any = models.JSONField(default=list, blank=True, help_text="Why a background import failed.")
     batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 

@@ -50,10 +50,14 @@ def made_key(source: Entry) -> str:
     return "-".join(part for part in (slugify(family)[:40] or "anon", str(source.get("year") or "nd"), digest) if part)
 
 
-def kind_for(file_type: str, mapping: dict[str, str], fallback: str) -> list[str]:
+def kind_for(file_type: str, mapping: dict[str, str], fallback: str, *, online: bool) -> list[str]:
     """The kinds a file's type may stand for, most likely first (`mapping`: kind -> the format's type, `fallback`
-    the type of the kinds it leaves out); a type no kind is written as reads as a book."""
+    the catch-all type, which any kind may be written as). A new source of the catch-all type is a web page when
+    it has a URL, otherwise a book, like one of a type no kind is written as."""
     kinds = [kind for kind in SourceKind.values if mapping.get(kind, fallback) == file_type]
+    if file_type == fallback:
+        likely = SourceKind.WEBPAGE.value if online else SourceKind.BOOK.value
+        return [likely, *(kind for kind in SourceKind.values if kind != likely)]
     return kinds or [SourceKind.BOOK.value]
 
 
@@ -170,6 +174,14 @@ def bibtex_name(raw: str) -> str:
     return f"{latex_text(family)}, {latex_text(given)}" if given else latex_text(family)
 
 
+def publisher_of(fields: dict[str, str]) -> str:
+    """The publisher, wherever the entry type keeps it (a @misc's howpublished, unless only "Online")."""
+    for name in ("publisher", "institution", "school", "howpublished"):
+        if fields.get(name, "").strip() and fields[name].strip() != "Online":
+            return fields[name]
+    return ""
+
+
 def read_bibtex(text: str) -> Reader:
     reader = Reader("bibtex")
     library = bibtexparser.parse_string(text, append_middleware=[SeparateCoAuthors()])
@@ -183,7 +195,7 @@ def read_bibtex(text: str) -> Reader:
         if year and not re.fullmatch(r"\d{1,4}", year.strip()):
             reader.errors.append(f"{place}, field year: {year!r} is not a year")
             continue
-        kinds = kind_for(entry.entry_type.lower(), BIBTEX_TYPES, "misc")
+        kinds = kind_for(entry.entry_type.lower(), BIBTEX_TYPES, "misc", online=bool(fields.get("url")))
         reader.add(
             place,
             entry.key,
@@ -191,7 +203,7 @@ def read_bibtex(text: str) -> Reader:
             {
                 "title": latex_text(fields.get("title", "")),
                 "authors": [bibtex_name(name) for name in fields.get("author", [])],
-                "publisher": latex_text(fields.get("publisher", "")),
+                "publisher": latex_text(publisher_of(fields)),
                 "place": latex_text(fields.get("address", "")),
                 "year": int(year) if year else None,
                 "isbn": fields.get("isbn", "").strip(),
@@ -219,7 +231,7 @@ def read_ris(text: str) -> Reader:
         reader.add(
             place,
             str(record.get("id", "")),
-            kind_for(record.get("type_of_reference", ""), RIS_TYPES, "GEN"),
+            kind_for(record.get("type_of_reference", ""), RIS_TYPES, "GEN", online=bool(urls)),
             {
                 "title": record.get("title") or record.get("primary_title") or "",
                 "authors": record.get("authors") or record.get("first_authors") or [],

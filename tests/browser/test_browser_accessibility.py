@@ -1,12 +1,11 @@
 """axe-core, injected into one page of each type, finds no serious or critical violation."""
 
-from pathlib import Path
-
 import pytest
+
+from tests.browser.axe import serious_violations
 
 pytestmark = pytest.mark.browser
 
-AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
 PAGES = {
     "home": "/",
     "timeline": "/timeline/?topic=space",
@@ -17,10 +16,6 @@ PAGES = {
     "search": "/search/?q=khrushchev",
     "404": "/no-such-page/",
 }
-RUN_AXE = """async () => {
-  const result = await axe.run(document, {runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]});
-  return result.violations.map(v => ({id: v.id, impact: v.impact, targets: v.nodes.map(n => n.target.join(" "))}));
-}"""
 
 
 @pytest.mark.parametrize("width", [1280, 390])
@@ -31,9 +26,7 @@ def test_axe_finds_no_serious_or_critical_violation_on_any_page_type(chromium, e
     found = {}
     for name, path in PAGES.items():
         page.goto(era_site + path)
-        page.add_script_tag(content=AXE)
-        serious = [v for v in page.evaluate(RUN_AXE) if v["impact"] in ("serious", "critical")]
-        if serious:
+        if serious := serious_violations(page):
             found[name] = serious
     context.close()
     assert found == {}

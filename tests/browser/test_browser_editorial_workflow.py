@@ -5,40 +5,24 @@ import re
 import pytest
 
 from events.models import Source
+from tests.browser.admin_session import save, signed_in
 from thaw_site.publishing.publications import Publication
 
 pytestmark = pytest.mark.browser
 
 
-def signed_in(chromium, live_server, username):
-    page = chromium.new_page()  # in a context of its own: its own cookies
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "pw")
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
-    return page
-
-
-def save(page, summary):
-    page.fill("#id_edit_summary", summary)
-    with page.expect_navigation():
-        page.click("input[name=_continue]")
-
-
 def transition(page, name, note=""):
-    form = page.locator(f"form:has(button[value={name}])")
-    if note:
-        form.locator("[name=note]").fill(note)
+    """Press a workflow button in the action bar; the edit summary beside it is its note."""
+    page.fill("#id_edit_summary", note)
     with page.expect_navigation():
-        form.locator(f"button[value={name}]").click()
+        page.click(f"button[name=_transition][value={name}]")
     assert "is now" in page.locator("ul.messagelist").inner_text()
 
 
 def test_an_event_goes_from_draft_through_review_to_the_public_and_back(chromium, live_server, author, reviewer):
     Source.objects.create(key="taubman-2003", title="Khrushchev: The Man and His Era", authors=["Taubman, William"])
-    anna = signed_in(chromium, live_server, "anna")
-    boris = signed_in(chromium, live_server, "boris")
+    anna = signed_in(chromium, live_server.url, "anna")
+    boris = signed_in(chromium, live_server.url, "boris")
     public = chromium.new_page()
 
     # Anna drafts an event with a citation and submits it.
@@ -80,10 +64,12 @@ def test_an_event_goes_from_draft_through_review_to_the_public_and_back(chromium
     assert "Sputnik 1 launched" not in public.content()
 
     # Restoring the published revision works, and makes a draft.
-    anna.click("text=Revisions and compare")
+    anna.click(".object-tools a.historylink")
     live_revision = Publication.objects.live().get(slug="sputnik-launched").revision_id
+    anna.click(f"a[aria-label='Restore revision {live_revision}…']")
+    assert [text.strip() for text in anna.locator(".thaw-diff del").all_inner_texts()] == ["1"]  # what will change
     with anna.expect_navigation():
-        anna.click(f"button[form=restore-{live_revision}]")
+        anna.click("text=Yes, restore revision")
     assert f"Revision {live_revision} restored" in anna.content()
     assert anna.locator("#id_title").input_value() == "Sputnik launched"
 

@@ -14,9 +14,9 @@ default `page`): others (utm_*, anything unknown) are dropped from the request b
 make no new copies; and at most THAW_PAGE_VARIANTS query strings of one path are kept.
 
 Only anonymous GET and HEAD requests for pages outside the admin are cached, and only plain 200 answers that set
-no cookie. Cached or not, anonymous pages carry an ETag and a public Cache-Control (a front-end cache may keep
-them `s-maxage` seconds; the browser `max-age`), and answer If-None-Match with 304. Signed-in users get
-`private, no-cache`, and their pages are never stored.
+no cookie; they say `X-Page-Cache: hit` or `miss`. Cached or not, anonymous pages carry an ETag and a public
+Cache-Control (a front-end cache may keep them `s-maxage` seconds; the browser `max-age`), and answer
+If-None-Match with 304. Signed-in users get `private, no-cache`, and their pages are never stored.
 """
 
 import hashlib
@@ -37,6 +37,7 @@ from thaw_site.publishing.frontend_caches import frontend_caches
 from thaw_site.publishing.generation import CHANGES, LISTS, SITE, changed_since, current_version, item_tag, page_tag
 from thaw_site.publishing.publications import item_url, url_names
 
+HIT_HEADER = "X-Page-Cache"  # "hit" or "miss": what the load check counts
 # A page linking to more items than this is tagged `changes` instead of one tag each (sitemaps, timeline.json).
 MAX_ITEM_TAGS = 120
 
@@ -123,16 +124,19 @@ class PublicPageCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if not self.cacheable_request(request):
-            response = self.get_response(request)
+            passed = self.get_response(request)
             if request.user.is_authenticated:
-                patch_cache_control(response, private=True, no_cache=True)
-            return response
+                patch_cache_control(passed, private=True, no_cache=True)
+            return passed
         policy = policy_of(request)
         normalise_query(request, policy)
         key = page_key(request)
         kept: Kept | None = cache.get(key)
-        fresh = kept is not None and not changed_since(kept.version, kept.tags)
-        response = kept.response if kept is not None and fresh else self.build(request, key, policy, stale=bool(kept))
+        if kept is not None and not changed_since(kept.version, kept.tags):
+            response: HttpResponseBase = kept.response
+            response[HIT_HEADER] = "hit"
+        else:
+            response = self.build(request, key, policy, stale=kept is not None)
         # Given a response it returns one (a 304, or that one): the stubs say HttpResponse and "| None" for any.
         return get_conditional_response(request, etag=response.get("ETag"), response=response)  # type: ignore[arg-type,return-value]
 
@@ -143,6 +147,7 @@ class PublicPageCacheMiddleware:
             return response
         tags = page_tags(request, response, policy)
         set_response_etag(response)
+        response[HIT_HEADER] = "miss"
         for frontend in frontend_caches():
             response[frontend.header] = " ".join(tags)
         if changed_since(version, tags):

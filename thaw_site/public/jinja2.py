@@ -26,7 +26,8 @@ from jinja2.runtime import Context
 from thaw_site.public.history import history_url, version_url
 from thaw_site.publishing.publications import cached_reverse
 from thaw_site.templatetags.public_site import json_ld
-from thaw_site.templatetags.thaw import edtf, is_web_url, percent
+from thaw_site.templatetags.thaw import edtf, is_web_url, percent, time_tag
+from thaw_site.text.identifiers import identifier_links
 
 
 @pass_context
@@ -62,6 +63,7 @@ def environment(**options: Any) -> Environment:
             "url": cached_reverse,
             "querystring": querystring,
             "json_ld": json_ld,
+            "identifier_links": identifier_links,
             "version_url": version_url,
         }
     )
@@ -74,6 +76,7 @@ def environment(**options: Any) -> Environment:
             "percent": percent,
             "pluralize": defaultfilters.pluralize,
             "regroup": regroup,
+            "time_tag": time_tag,
             "urlencode": defaultfilters.urlencode,
         }
     )

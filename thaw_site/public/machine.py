@@ -1,19 +1,21 @@
 """The site for machines: one live item in the interchange format, the timeline for TimelineJS,
 and schema.org descriptions of item pages. All built from live publications only."""
 
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, NotRequired, Protocol, TypedDict, TypeVar
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import wraps
+from typing import Any, NotRequired, Protocol, TypedDict, TypeVar, cast
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page
 from django.db.models.fields.json import KT
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.html import escape
 
 from thaw_site.public.paging import page_or_404
 from thaw_site.publishing.items import INTERCHANGE_FORMAT, INTERCHANGE_VERSION
-from thaw_site.publishing.publications import Kind, Publication
+from thaw_site.publishing.publications import Kind, Publication, item_url
 from thaw_site.text.dates import parse_date
+from thaw_site.text.identifiers import identifier_links
 
 TIMELINE_EVENTS_PER_PAGE = 500
 CREATIVE_WORK_TYPES: dict[str | None, str] = {  # looked up by a source's kind, None when it has none
@@ -28,6 +30,7 @@ CREATIVE_WORK_TYPES: dict[str | None, str] = {  # looked up by a source's kind, 
 }
 
 T = TypeVar("T")
+View = TypeVar("View", bound=Callable[..., HttpResponse])
 
 # A schema.org description (JSON-LD): an open object whose keys depend on its "@type".
 JsonLd = dict[str, object]
@@ -69,6 +72,9 @@ class Link(Protocol):
     @property
     def target(self) -> LinkTarget: ...
 
+    @property
+    def detail(self) -> str: ...
+
 
 class ReferenceSource(Protocol):
     @property
@@ -82,6 +88,20 @@ class NumberedReference(Protocol):
     def source(self) -> ReferenceSource | None: ...
 
 
+def open_to_any_origin(view: View) -> View:
+    """Let pages on any site read the answer (CORS): the data is public, and TimelineJS or a reference manager
+    embedded elsewhere fetches it from the reader's browser. Credentials are never asked for or sent."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+    return cast(View, wrapped)
+
+
+@open_to_any_origin
 def item_json(request: HttpRequest, slug: str, kind: str) -> JsonResponse:
     """The live version of one item as a thaw-era document holding just that item (importable as it is)."""
     publication = Publication.objects.live().filter(kind=kind, slug=slug).only("data").first()
@@ -120,6 +140,7 @@ def page_url(request: HttpRequest, page: Page[T], number: int) -> str | None:
     return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
 
+@open_to_any_origin
 def timeline_json(request: HttpRequest) -> JsonResponse:
     """Live events in the JSON that TimelineJS (timeline.knightlab.com) reads, a page at a time.
 
@@ -171,13 +192,28 @@ def iso_date(text: str | None) -> str | None:
     return text.rstrip("~?%") if text else None
 
 
+def natural_name(name: str) -> str:
+    """'Taubman, William' -> 'William Taubman' (a source's authors are stored family name first); an
+    institution's name, with no comma, as it is."""
+    family, comma, given = name.partition(",")
+    return f"{given.strip()} {family.strip()}" if comma else name
+
+
+def in_role(property_name: str, thing: JsonLd, role_name: str, **role: object) -> JsonLd:
+    """schema.org's Role: between the subject and `thing`, which it nests under the same property, naming the
+    role; the thing itself when there is no role to name."""
+    if not role_name:
+        return thing
+    return {"@type": "Role", "roleName": role_name, property_name: thing, **{k: v for k, v in role.items() if v}}
+
+
 def creative_work(source: Mapping[str, Any], url: str) -> JsonLd:
     """A source (its publication data) as a schema.org CreativeWork."""
     work: JsonLd = {
         "@type": CREATIVE_WORK_TYPES.get(source.get("kind"), "CreativeWork"),
         "name": source.get("title"),
         "url": url,
-        "author": [{"@type": "Person", "name": name} for name in source.get("authors", [])],
+        "author": [{"@type": "Person", "name": natural_name(name)} for name in source.get("authors", [])],
     }
     if source.get("publisher"):
         work["publisher"] = {"@type": "Organization", "name": source["publisher"]}
@@ -185,9 +221,42 @@ def creative_work(source: Mapping[str, Any], url: str) -> JsonLd:
         work["datePublished"] = str(source["year"])
     if source.get("isbn"):
         work["isbn"] = source["isbn"]
-    if source.get("url"):
-        work["sameAs"] = source["url"]
+    same_as = [source["url"]] if source.get("url") else []
+    same_as += same_as_of(source)
+    if same_as:
+        work["sameAs"] = same_as if len(same_as) > 1 else same_as[0]
     return work
+
+
+def same_as_of(data: Mapping[str, Any]) -> list[str]:
+    """The authority files' pages for the thing an item describes (its `identifiers`)."""
+    return [link.url for link in identifier_links(data.get("identifiers") or {})]
+
+
+def disputed_properties(request: HttpRequest, disputed: Iterable[Mapping[str, Any]]) -> list[JsonLd]:
+    """Each disputed fact as a PropertyValue: its preferred value, if any, and every competing value with the
+    sources it cites."""
+    properties: list[JsonLd] = []
+    for fact in disputed:
+        property_: JsonLd = {
+            "@type": "PropertyValue",
+            "name": fact["fact"],
+            "description": "Disputed: the sources disagree"
+            + ("." if fact["preferred"] else ", and none of their values is preferred."),
+            "valueReference": [
+                {
+                    "@type": "PropertyValue",
+                    "name": fact["fact"],
+                    "value": value["value"],
+                    "citation": [request.build_absolute_uri(item_url(Kind.SOURCE, key)) for key in value["keys"]],
+                }
+                for value in fact["values"]
+            ],
+        }
+        if fact["preferred"]:
+            property_["value"] = fact["preferred"]
+        properties.append(property_)
+    return properties
 
 
 def linked_url(request: HttpRequest, linked: Link) -> str:
@@ -215,7 +284,11 @@ def structured_data(
             "endDate": iso_date(data.get("end")) or iso_date(data.get("date")),
             "eventStatus": "https://schema.org/EventScheduled",
             "attendee": [
-                {"@type": "Person", "name": linked.target.title, "url": linked_url(request, linked)}
+                in_role(
+                    "attendee",
+                    {"@type": "Person", "name": linked.target.title, "url": linked_url(request, linked)},
+                    linked.detail,
+                )
                 for linked in links.get("participant", [])
             ],
         }
@@ -226,9 +299,16 @@ def structured_data(
             "@type": "Person",
             "name": publication.title,
             "description": publication.summary,
-            "hasOccupation": [
-                {"@type": "Role", "roleName": office["title"], "startDate": iso_date(office.get("start"))}
+            "memberOf": [
+                in_role(
+                    "memberOf",
+                    {"@type": "Organization", "name": office["organisation"]},
+                    office["title"],
+                    startDate=iso_date(office.get("start")),
+                    endDate=iso_date(office.get("end")),
+                )
                 for office in data.get("offices", [])
+                if office.get("organisation")
             ],
         }
         if data.get("native_name"):
@@ -237,7 +317,11 @@ def structured_data(
             about["birthDate"] = iso_date(data["born"])
         if data.get("died"):
             about["deathDate"] = iso_date(data["died"])
-    return {
+    if same_as := same_as_of(data):
+        about["sameAs"] = same_as
+    if data.get("disputed"):
+        about["additionalProperty"] = disputed_properties(request, data["disputed"])
+    page: JsonLd = {
         "@context": "https://schema.org",
         "@type": "Article",
         "headline": publication.title,
@@ -251,3 +335,8 @@ def structured_data(
             if reference.source is not None
         ],
     }
+    if data.get("notes"):
+        page["correction"] = [
+            {"@type": "CorrectionComment", "name": note["label"], "text": note["plain"]} for note in data["notes"]
+        ]
+    return page

@@ -1,5 +1,7 @@
 """Search across live publications: PostgreSQL full-text search, or a plain substring match on SQLite.
 
+Either way a name in its own script is found with or without ё, in either case (search_vectors.fold).
+
 Snippets are highlighted with private-use markers first and turned into <mark>
 only after the text around them is escaped, so nothing an editor wrote can
 reach the page as HTML.
@@ -15,7 +17,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from thaw_site.publishing.publications import Publication
-from thaw_site.publishing.search_vectors import CONFIG
+from thaw_site.publishing.search_vectors import CONFIG, fold, fold_words
 
 MIN_QUERY_LENGTH = 2
 START, STOP = "\ue000", "\ue001"
@@ -27,7 +29,7 @@ def search(query: str) -> QuerySet[Publication]:
     """Live publications matching the query, best first, each with a `snippet` attribute source."""
     live: QuerySet[Publication] = Publication.objects.live().defer("data", "list_data", "search_vector")
     if connection.vendor == "postgresql":
-        text_query = SearchQuery(query, search_type="websearch", config=CONFIG)
+        text_query = SearchQuery(fold_words(query), search_type="websearch", config=CONFIG)
         return (
             live.filter(search_vector=text_query)
             .annotate(rank=SearchRank(F("search_vector"), text_query))
@@ -49,7 +51,12 @@ def search(query: str) -> QuerySet[Publication]:
         return live.none()
     matches = Q()
     for term in terms:
-        matches &= Q(title__icontains=term) | Q(summary__icontains=term) | Q(search_text__icontains=term)
+        matches &= (
+            Q(title__icontains=term)
+            | Q(summary__icontains=term)
+            | Q(search_text__icontains=term)
+            | Q(search_text__icontains=fold(term))
+        )
     return (
         live.filter(matches)
         .annotate(

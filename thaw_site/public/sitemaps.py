@@ -1,4 +1,4 @@
-"""sitemap.xml: the fixed pages and every live publication."""
+"""sitemap.xml: the fixed pages and every live publication; robots.txt, which names it."""
 
 import datetime
 from typing import TYPE_CHECKING, Any
@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import sitemap
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
@@ -46,3 +46,9 @@ SITEMAPS: "dict[str, type[Sitemap[Any]] | Sitemap[Any]]" = {"pages": PagesSitema
 @page_policy(PagePolicy(query=("p",)))  # Django's sitemaps page with ?p=
 def sitemap_section(request: HttpRequest, section: str) -> TemplateResponse:
     return sitemap(request, SITEMAPS, section=section)
+
+
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Every crawler may read everything public (the admin asks for a login), and is told where the sitemap is."""
+    address = request.build_absolute_uri(reverse("sitemap"))
+    return HttpResponse(f"User-agent: *\nDisallow:\n\nSitemap: {address}\n", content_type="text/plain; charset=utf-8")

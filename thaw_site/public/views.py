@@ -11,7 +11,7 @@ from django.db.models import Count, Max, Min, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from thaw_site.public.cache import PagePolicy, page_policy
+from thaw_site.public.cache import EVERY_CHANGE, PagePolicy, page_policy
 from thaw_site.public.pages import (
     LIVE_EVENT_FIELDS,
     EventRow,
@@ -158,6 +158,18 @@ def timeline(request: HttpRequest) -> HttpResponse:
             "chart": build_chart(event_entries(events)) if events else None,
         },
     )
+
+
+@page_policy(EVERY_CHANGE)  # any publication may add or drop a note
+def corrections(request: HttpRequest) -> HttpResponse:
+    """Every editors' note of the live pages: where a source they cite is wrong, outdated or contested."""
+    noted = (
+        Publication.objects.live()
+        .filter(data__notes__0__isnull=False)
+        .defer("search_text", "list_data")
+        .order_by("kind", "title", "id")
+    )
+    return render(request, "corrections.html", {"noted": noted})
 
 
 @page_policy(PagePolicy(query=("q", "page"), every_change=True))

@@ -4,29 +4,30 @@ the workflow buttons, unpublished changes, and revision history with compare and
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from itertools import pairwise
 from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.forms.models import BaseInlineFormSet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils.decorators import method_decorator
-from django.views.decorators.http import require_POST, require_safe
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from simple_history.admin import SimpleHistoryAdmin
 
 from thaw_site.publishing import services, workflow
 from thaw_site.publishing.citing import CitedItem
+from thaw_site.publishing.conflicts import EditConflict, conflict_rows, unseen_edits
 from thaw_site.publishing.items import Publishable
 from thaw_site.publishing.publications import Publication
 from thaw_site.publishing.revisions import one_revision
-from thaw_site.publishing.workflow import Revision
 from thaw_site.text.markup import coverage_in_words
 
 admin.site.site_header = "Thaw editorial admin"
@@ -35,8 +36,29 @@ admin.site.index_title = "The era, 1953–1964"
 
 EDIT_FIELDS = ("edit_summary", "base_revision")
 
+# The workflow's actions, by the services' names, as their buttons read.
+TRANSITIONS = {"submit": "Submit for review", "publish": "Publish", "send_back": "Send back", "withdraw": "Withdraw"}
+
 # An item as the admin's queryset gives it: a working copy annotated with its latest and live revision ids.
 AdminItem = Any
+
+
+class UnlabelledHiddenInput(forms.HiddenInput):
+    """A hidden input that no <label for> names: the admin's fieldsets label every field, and HTML allows a
+    label to name only a control that shows."""
+
+    def id_for_label(self, id_: str) -> str:
+        return ""
+
+
+class AutocompleteSelectWithLabelledBlank(AutocompleteSelect):
+    """Django's autocomplete select, whose blank option gets a label: HTML refuses an empty option without one."""
+
+    def create_option(self, name: str, value: Any, label: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, label, *args, **kwargs)
+        if value == "":
+            option["attrs"]["label"] = "(none)"
+        return option
 
 
 class RevisionForm(forms.ModelForm):  # type: ignore[type-arg]  # ItemAdmin sets the model per item kind
@@ -44,9 +66,16 @@ class RevisionForm(forms.ModelForm):  # type: ignore[type-arg]  # ItemAdmin sets
 
     edit_summary = forms.CharField(
         max_length=300,
-        help_text="Briefly, what you changed and why (recorded in the item's history, as on Wikipedia).",
+        help_text=(
+            "Briefly, what you changed and why (recorded in the item's history, as on Wikipedia). It is also the "
+            "note of a workflow button: the comment for the author when you send an item back, the reason when "
+            "you withdraw one."
+        ),
     )
-    base_revision = forms.IntegerField(required=False, widget=forms.HiddenInput)  # existing items need one: see clean()
+    base_revision = forms.IntegerField(
+        required=False, widget=UnlabelledHiddenInput
+    )  # existing items need one: see clean()
+    conflict: EditConflict | None = None  # set by clean() when the save would overwrite an unseen edit
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -55,52 +84,35 @@ class RevisionForm(forms.ModelForm):  # type: ignore[type-arg]  # ItemAdmin sets
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        # ItemAdmin.change_view sends a transition here only when the form holds unsaved changes: only Submit for
+        # review saves them first; the others act on the saved version, so they refuse and keep the typing.
+        if (transition := self.data.get("_transition", "submit")) != "submit":
+            raise ValidationError(
+                f"You have unsaved changes, so nothing was done: {TRANSITIONS.get(transition, 'that action')} acts "
+                "on the saved version. Everything you typed is still in the form: save it (with an edit summary) "
+                "first, or reload the page to drop it.",
+                code="unsaved_changes",
+            )
         if self.instance.pk:
             # Hold the item's row until the save commits: a concurrent save waits here, then sees this one's revision.
             services.lock(self.instance)
             if conflict := unseen_edits(self.instance, cleaned.get("base_revision")):
-                raise ValidationError(conflict, code="edit_conflict")
+                self.conflict = conflict
+                raise ValidationError(f"{conflict.summary()} {self.conflict_advice(conflict)}", code="edit_conflict")
         return cleaned
 
-
-def unseen_edits(item: Publishable, base_id: int | None) -> str | None:
-    """Why a change made from revision `base_id` of the item would overwrite an edit its editor has not seen, or
-    None. The caller holds the item's row."""
-    latest = workflow.latest_revision(item)
-    if latest is None or latest.history_id == base_id:
-        return None
-    if base_id is None:
+    def conflict_advice(self, conflict: EditConflict) -> str:
+        if conflict.base is None:
+            return "Nothing of yours was saved: open the item again and make your change there."
+        # Shown again, the form starts from their revision: a second save replaces it, knowingly.
+        data = cast(QueryDict, self.data).copy()
+        data["base_revision"] = str(conflict.latest.history_id)
+        self.data = data
         return (
-            "This form did not say which revision you started from, so your change could overwrite someone else's. "
-            "Nothing of yours was saved: reload the page and make your change again."
+            "Nothing of yours was saved, and nothing you typed is lost: their values and yours are side by side "
+            "below, and the form still holds yours. Change what you need, then save again: your save will replace "
+            f"their revision {conflict.latest.history_id}."
         )
-    base = item.history.filter(history_id=base_id).first()
-    if base is None or edited_since(item, base):
-        return conflict_message(base, latest)
-    return None
-
-
-def edited_since(item: Publishable, base: Revision) -> bool:
-    """Whether any revision after `base` edits the item: workflow transitions alone do not."""
-    rows = list(item.history.filter(history_date__gte=base.history_date).order_by("history_date", "history_id"))
-    newer = rows[rows.index(base) :]
-    return any(not workflow.is_transition(row, previous) for previous, row in pairwise(newer))
-
-
-def conflict_message(base: Revision | None, latest: Revision) -> str:
-    who = latest.history_user or "someone"
-    changes = workflow.compare(base, latest)
-    what = "; ".join(f"{change.label}: {short(change.old)} → {short(change.new)}" for change in changes)
-    return (
-        f"{who} saved this item at {latest.history_date:%H:%M} (“{latest.history_change_reason}”) after you opened "
-        f"it. Their changes: {what or 'see the revisions page'}. Nothing of yours was saved: reload the page to see "
-        f"their version and make your change again."
-    )
-
-
-def short(value: object, limit: int = 80) -> str:
-    text = workflow._text(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def writes_rows(formset: BaseInlineFormSet[Any, Any, Any]) -> bool:
@@ -114,6 +126,25 @@ def changed_anything(form: forms.ModelForm[Any], formsets: Sequence[BaseInlineFo
     return any(name not in EDIT_FIELDS for name in form.changed_data) or any(writes_rows(fs) for fs in formsets)
 
 
+class LabelledInlineFormSet(BaseInlineFormSet):  # type: ignore[type-arg]  # the inline sets the model
+    """Inline rows whose inputs name themselves: a tabular inline's column headings are not their labels, so
+    screen readers (and axe) found every input of a row unnamed."""
+
+    def add_fields(self, form: forms.ModelForm[Any], index: int | None) -> None:
+        super().add_fields(form, index)
+        row = "new row" if index is None else f"row {index + 1}"
+        for name, field in form.fields.items():
+            if not field.widget.is_hidden:  # HTML allows no aria-* on a hidden input
+                label = field.label or name.replace("_", " ").capitalize()
+                field.widget.attrs.setdefault("aria-label", f"{label}, {row}")
+
+
+class ItemInline(admin.TabularInline):  # type: ignore[type-arg]  # each inline sets its model
+    """The rows an item owns (a figure's offices, an event's participants), edited in its change form."""
+
+    formset = LabelledInlineFormSet
+
+
 class ItemAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple-history ships no type information
     """Status moves only through the workflow buttons; every save needs an edit summary and writes one revision."""
 
@@ -121,12 +152,20 @@ class ItemAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple-history shi
     list_filter = ["status"]
     readonly_fields = ["status", "published_at", "updated_at"]
     list_per_page = 50
-    save_on_top = True
+    save_on_top = False  # one action bar, at the foot of the form, with the edit summary beside its buttons
     change_form_template = "admin/thaw/change_form.html"
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {
+        models.URLField: {"assume_scheme": "https"},
+        # A JSON field's callable default would add a hidden "initial" input carrying the help text's
+        # aria-describedby, which HTML forbids on hidden inputs; edit conflicts are caught by base_revision.
+        models.JSONField: {"show_hidden_initial": False},
+    }
 
     class Media:
-        js = ["admin/js/source_keys.js"]  # lists source keys under cited fields; inert elsewhere
+        js = [
+            "admin/js/source_keys.js",  # lists source keys under cited fields; inert elsewhere
+            "admin/js/select2_labels.js",  # names the autocomplete widgets after their fields
+        ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         history = self.model.history.model.objects.filter(id=OuterRef("pk")).order_by("-history_date", "-history_id")
@@ -154,7 +193,14 @@ class ItemAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple-history shi
             (name, {**options, "fields": [f for f in options["fields"] if f not in EDIT_FIELDS]})
             for name, options in super().get_fieldsets(request, obj)
         ]
-        return [*fieldsets, ("Your edit", {"fields": list(EDIT_FIELDS)})]
+        return fieldsets  # the edit fields sit in the action bar, beside the buttons (admin/thaw/action_bar.html)
+
+    def formfield_for_foreignkey(
+        self, db_field: models.ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelChoiceField[Any] | None:
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = AutocompleteSelectWithLabelledBlank(db_field, self.admin_site, using=kwargs.get("using"))
+        return cast("forms.ModelChoiceField[Any] | None", super().formfield_for_foreignkey(db_field, request, **kwargs))
 
     def view_on_site(self, obj: AdminItem) -> str:
         """The live page of an item on the public site; the preview of one that is not (thaw_site.public.preview)."""
@@ -233,24 +279,63 @@ class ItemAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple-history shi
         return {
             "live": live,
             "unpublished_changes": workflow.unpublished_changes(obj),
-            "transitions": [name for name, ok in allowed.items() if ok and user.has_perm(services.PERMISSIONS[name])],
-            "revisions_url": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_revisions", args=[obj.pk]),
+            "transitions": [
+                (name, TRANSITIONS[name])
+                for name, ok in allowed.items()
+                if ok and user.has_perm(services.PERMISSIONS[name])
+            ],
         }
+
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        may_submit = request.user.has_perm(services.PERMISSIONS["submit"])
+        workflow_buttons = {"transitions": [("submit", TRANSITIONS["submit"])] if may_submit else []}
+        extra_context = {**(extra_context or {}), "workflow": workflow_buttons}
+        response: HttpResponse = super().add_view(request, form_url, extra_context)
+        return response
 
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
+        """A workflow button pressed in the form acts at once when the form holds no unsaved changes. With unsaved
+        changes, Submit for review saves them first (response_change); the others refuse (RevisionForm.clean)."""
         obj = self.get_object(request, object_id)
-        if obj is not None:
-            extra_context = {**(extra_context or {}), "workflow": self.workflow_context(request, obj)}
+        if obj is None:
+            return super().change_view(request, object_id, form_url, extra_context)  # type: ignore[no-any-return]
+        transition = request.POST.get("_transition") if request.method == "POST" else None
+        if transition and not self.form_has_unsaved_changes(request, obj):
+            if not self.has_view_or_change_permission(request, obj):
+                raise PermissionDenied
+            self.run_transition(request, obj, transition, request.POST.get("edit_summary", ""))
+            return redirect(self.change_url(obj))
+        extra_context = {**(extra_context or {}), "workflow": self.workflow_context(request, obj)}
         response: HttpResponse = super().change_view(request, object_id, form_url, extra_context)
         return response
 
-    @method_decorator(require_POST)
-    @transaction.atomic
-    def transition_view(self, request: HttpRequest, object_id: str, transition: str) -> HttpResponseRedirect:
-        obj = self.viewable(request, object_id)
-        text = request.POST.get("note", "")
+    def form_has_unsaved_changes(self, request: HttpRequest, obj: AdminItem) -> bool:
+        """Whether the posted change form differs from the item as saved: its fields or any inline row."""
+        form = self.get_form(request, obj, change=True)(request.POST, request.FILES, instance=obj)
+        formsets, _ = self._create_formsets(request, obj, change=True)
+        return changed_anything(form, formsets)
+
+    def response_add(self, request: HttpRequest, obj: AdminItem, post_url_continue: str | None = None) -> HttpResponse:
+        response: HttpResponse = super().response_add(request, obj, post_url_continue)
+        return self.then_submit(request, obj) or response
+
+    def response_change(self, request: HttpRequest, obj: AdminItem) -> HttpResponse:
+        response: HttpResponse = super().response_change(request, obj)
+        return self.then_submit(request, obj) or response
+
+    def then_submit(self, request: HttpRequest, obj: AdminItem) -> HttpResponse | None:
+        """After "Submit for review" saved the form's changes: submit the item, with the edit summary as the note."""
+        if request.POST.get("_transition") != "submit":
+            return None
+        self.run_transition(request, obj, "submit", request.POST.get("edit_summary", ""))
+        return redirect(self.change_url(obj))
+
+    def run_transition(self, request: HttpRequest, obj: AdminItem, transition: str, text: str) -> None:
+        """Move the item through the service of that name; say how it went in a message."""
         actions: dict[str, Callable[[], object]] = {
             "submit": lambda: services.submit_for_review(item=obj, by=request.user, note=text),
             "send_back": lambda: services.send_back(item=obj, by=request.user, comment=text),
@@ -265,7 +350,40 @@ class ItemAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple-history shi
             messages.error(request, " ".join(getattr(error, "messages", None) or [str(error)]))
         else:
             messages.success(request, f"“{obj}” is now {obj.get_status_display().lower()}.")
+
+    @method_decorator(require_POST)
+    @transaction.atomic
+    def transition_view(self, request: HttpRequest, object_id: str, transition: str) -> HttpResponseRedirect:
+        """A workflow button outside the change form (the review queue's): back to where it was pressed."""
+        obj = self.viewable(request, object_id)
+        self.run_transition(request, obj, transition, request.POST.get("note", ""))
+        back = request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+            return redirect(back)
         return redirect(self.change_url(obj))
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: AdminItem | None = None,
+    ) -> HttpResponse:
+        form = context["adminform"].form
+        if obj is not None and (conflict := getattr(form, "conflict", None)):
+            formsets = [inline.formset for inline in context["inline_admin_formsets"]]
+            context["conflict"] = {"latest": conflict.latest, "rows": conflict_rows(conflict, obj, form, formsets)}
+        response: HttpResponse = super().render_change_form(request, context, add, change, form_url, obj)
+        return response
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        """One way into history: the change form's "History" button opens the revisions page, where each revision
+        can be read, compared with any other and restored (simple-history's own list did only the first)."""
+        return self.revisions_view(request, object_id)
 
     def revisions_view(self, request: HttpRequest, object_id: str) -> TemplateResponse:
         obj = self.viewable(request, object_id)
@@ -275,10 +393,7 @@ class ItemAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple-history shi
         if older and newer and older.history_date > newer.history_date:
             older, newer = newer, older
         context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "original": obj,
-            "title": f"Revisions of “{obj}”",
+            **self.item_context(request, obj, f"History of “{obj}”"),
             "rows": rows,
             "older": older,
             "newer": newer,
@@ -288,14 +403,29 @@ class ItemAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple-history shi
         }
         return TemplateResponse(request, "admin/thaw/revisions.html", context)
 
-    @method_decorator(require_POST)
+    def item_context(self, request: HttpRequest, obj: AdminItem, title: str) -> dict[str, Any]:
+        return {**self.admin_site.each_context(request), "opts": self.opts, "original": obj, "title": title}
+
+    @method_decorator(require_http_methods(["GET", "HEAD", "POST"]))
     @transaction.atomic
-    def restore_view(self, request: HttpRequest, object_id: str, history_id: int) -> HttpResponseRedirect:
+    def restore_view(self, request: HttpRequest, object_id: str, history_id: int) -> HttpResponse:
+        """GET asks for confirmation, showing what restoring would change; POST restores."""
         obj = self.viewable(request, object_id)
         revision = get_object_or_404(obj.history, history_id=history_id)
+        if request.method != "POST":
+            if not self.has_change_permission(request, obj):
+                raise PermissionDenied
+            latest = workflow.latest_revision(obj)
+            context = {
+                **self.item_context(request, obj, f"Restore revision {history_id} of “{obj}”?"),
+                "revision": revision,
+                "latest": latest,
+                "changes": workflow.compare(latest, revision),
+            }
+            return TemplateResponse(request, "admin/thaw/restore_confirm.html", context)
         services.lock(obj)
         if conflict := unseen_edits(obj, _int(request.POST.get("base_revision"))):
-            messages.error(request, conflict)
+            messages.error(request, f"{conflict.summary()} Nothing was restored: see what changed in its history.")
             return redirect(self.change_url(obj))
         try:
             services.restore_revision(item=obj, revision=revision, by=request.user, note=request.POST.get("note", ""))
@@ -332,7 +462,23 @@ def preview_url(item: Publishable) -> str:
 
 
 def change_url_of(item: models.Model) -> str:
-    return reverse(f"admin:{item._meta.app_label}_{item._meta.model_name}_change", args=[item.pk])
+    return admin_url_of(item, "change")
+
+
+def admin_url_of(item: models.Model, view: str, *args: object) -> str:
+    return reverse(f"admin:{item._meta.app_label}_{item._meta.model_name}_{view}", args=[item.pk, *args])
+
+
+def queue_links(entry: workflow.QueueEntry) -> dict[str, str]:
+    """Where a review-queue entry's links and buttons go."""
+    links = {name: admin_url_of(entry.item, "transition", name) for name in ("publish", "send_back")}
+    links["change"] = admin_url_of(entry.item, "change")
+    links["preview"] = preview_url(entry.item)
+    if entry.live and entry.latest:
+        links["compare"] = (
+            f"{admin_url_of(entry.item, 'revisions')}?old={entry.live.history_id}&new={entry.latest.history_id}"
+        )
+    return links
 
 
 def viewable_models(request: HttpRequest, site: admin.AdminSite = admin.site) -> list[type[Publishable]]:
@@ -345,14 +491,16 @@ def viewable_models(request: HttpRequest, site: admin.AdminSite = admin.site) ->
 
 
 def review_queue_view(request: HttpRequest) -> TemplateResponse:
-    """Reviewers' queue: every item in review, oldest submission first, with its diff against the live version."""
+    """Reviewers' queue: every item in review, oldest submission first, with its submitter, edit summaries and diff
+    against the live version; reviewers publish or send back in place, through the same services."""
     models = viewable_models(request)
     if not models:
         raise PermissionDenied
     context = {
         **admin.site.each_context(request),
         "title": "Review queue",
-        "entries": workflow.in_review(models),
-        "can_review": request.user.has_perm(services.PERMISSIONS["publish"]),
+        "entries": [(entry, queue_links(entry)) for entry in workflow.in_review(models)],
+        "can_publish": request.user.has_perm(services.PERMISSIONS["publish"]),
+        "can_send_back": request.user.has_perm(services.PERMISSIONS["send_back"]),
     }
     return TemplateResponse(request, "admin/thaw/review_queue.html", context)

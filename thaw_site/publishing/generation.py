@@ -29,10 +29,11 @@ from typing import Any, TypeVar, cast
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models, transaction
-from django.db.models import F
+from django.db.models import F, Q
 
 from thaw_site.publishing.frontend_caches import purge_frontend_caches
 from thaw_site.publishing.publications import Publication
+from thaw_site.publishing.read_models import PublishedLink
 
 CLOCK = "*"  # the row whose version is the newest purge's
 LISTS, CHANGES, SITE = "list", "changes", "site"
@@ -109,11 +110,24 @@ def targets(publication: Publication) -> set[str]:
     return {page_tag(kind, slug) for _relation, kind, slug, _detail in publication.data.get("links", [])}
 
 
+def linking_pages(publications: Collection[Publication]) -> set[str]:
+    """The page tags of the live items linking to these (citing a source, naming a person): a page shows a link
+    only to a live item, so it did not link to one that was not live, and can't carry its tag."""
+    if not publications:
+        return set()
+    wanted = Q()
+    for publication in publications:
+        wanted |= Q(target_kind=publication.kind, target_slug=publication.slug)
+    linking = PublishedLink.objects.filter(wanted, publication__is_live=True).order_by()
+    return {page_tag(kind, slug) for kind, slug in linking.values_list("publication__kind", "publication__slug")}
+
+
 def tags_changed(before: Iterable[Publication], after: Iterable[Publication]) -> set[str]:
     """The tags to purge when the live publications `before` are replaced by `after` (either may be empty).
 
     The items' own pages and every page showing them always; and when an item comes, goes or moves, the pages
-    listing it: every list, and the pages of what it links to (a period's page lists its events).
+    listing it: every list, and the pages of what it links to (a period's page lists its events); when it comes,
+    the pages of what links to it too (they showed no link to it).
     """
     old = {(p.kind, p.item_uid): p for p in before}
     new = {(p.kind, p.item_uid): p for p in after}
@@ -126,7 +140,7 @@ def tags_changed(before: Iterable[Publication], after: Iterable[Publication]) ->
             tags.add(LISTS)
             for publication in versions:
                 tags |= targets(publication)
-    return tags
+    return tags | linking_pages([p for key, p in new.items() if key not in old])
 
 
 def retire(before: Sequence[Publication], after: Sequence[Publication]) -> None:

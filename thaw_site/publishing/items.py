@@ -13,9 +13,12 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
 
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+
+from thaw_site.text.identifiers import AUTHORITY_FILES, identifier_problems
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -61,6 +64,8 @@ class Publishable(models.Model):
     # the ones written as null when empty.
     interchange_fields: ClassVar[dict[str, Any]] = {}
     interchange_nullable: ClassVar[frozenset[str]] = frozenset()
+    # The identifier schemes (thaw_site.text.identifiers) the item may carry.
+    identifier_schemes: ClassVar[tuple[str, ...]] = AUTHORITY_FILES
 
     status = models.CharField(
         max_length=10,
@@ -78,6 +83,14 @@ class Publishable(models.Model):
         unique=True,
         editable=False,
         help_text="Stable identity across databases (dumps, restores); publications refer to it.",
+    )
+    identifiers = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=(
+            'Authority identifiers you have looked up, never guessed: {"wikidata": "Q1000", "viaf": "…", '
+            '"gnd": "…", "loc": "n79021400"}; sources may also have "doi" and "oclc".'
+        ),
     )
 
     objects = NaturalKeyManager.from_queryset(PublishableQuerySet)()
@@ -106,6 +119,12 @@ class Publishable(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse(self.public_url_name, args=self.natural_key())
+
+    def clean(self) -> None:
+        super().clean()
+        problems = identifier_problems(self.identifiers, self.identifier_schemes)
+        if problems:
+            raise ValidationError({"identifiers": problems})
 
     def derive_fields(self) -> None:
         """Set the fields computed from the others. save() calls it; bulk writers call it before bulk_create,

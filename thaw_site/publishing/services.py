@@ -28,8 +28,9 @@ from thaw_site.publishing.items import Status
 from thaw_site.publishing.publications import Publication, list_data
 from thaw_site.publishing.read_models import remove_live_rows, write_live_rows, write_read_models
 from thaw_site.publishing.revisions import one_revision
-from thaw_site.publishing.search_vectors import store_search_vectors
+from thaw_site.publishing.search_vectors import searchable_text, store_search_vectors
 from thaw_site.publishing.workflow import kind_of, live_publication, reason_with
+from thaw_site.text.identifiers import valid_identifiers
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -66,6 +67,7 @@ def frozen(
     Publishing saves it; a preview (thaw_site.public.preview) renders it as the public page would."""
     kind = kind_of(item)
     snapshot = item.snapshot()
+    identifiers = valid_identifiers(item.identifiers, item.identifier_schemes)
     return Publication(
         kind=kind,
         item_uid=item.uid,
@@ -75,14 +77,22 @@ def frozen(
         summary=snapshot.summary,
         sort_start=snapshot.sort_start,
         sort_end=snapshot.sort_end,
-        data={**snapshot.data, "links": frozen_links(snapshot), "interchange": item.to_interchange()},
+        data={
+            **snapshot.data,
+            "identifiers": identifiers,
+            "links": frozen_links(snapshot),
+            "interchange": item.to_interchange(),
+        },
         list_data=list_data(kind, snapshot.data),
-        search_text=snapshot.search_text,
+        search_text=searchable_text(snapshot.search_text, identifiers.values()),
         published_at=now,
         published_by=by,
         note=(note or (revision.history_change_reason if revision else "") or "")[:300],
         is_live=True,
     )
+
+
+MICROSECOND = datetime.timedelta(microseconds=1)
 
 
 @transaction.atomic
@@ -113,7 +123,10 @@ def make_live_many(
     stop_being_live(live)
     prefetch_related_objects(items, *type(items[0]).publishing_prefetch)
     publications = Publication.objects.bulk_create(
-        frozen(item, revision=revisions.get(item.pk), by=by, note=note, now=now) for item in items
+        # Each its own instant, a microsecond apart in the order made: a feed reader tells an import's entries
+        # apart by their time (Atom's `updated`), and the feed's order stays the order made.
+        frozen(item, revision=revisions.get(item.pk), by=by, note=note, now=now + index * MICROSECOND)
+        for index, item in enumerate(items)
     )
     store_search_vectors(Publication.objects.filter(pk__in=[publication.pk for publication in publications]))
     write_read_models(publications)
@@ -148,8 +161,12 @@ def make_live_again(publications: Sequence[Publication]) -> None:
 @transaction.atomic
 def take_down(item: "Publishable") -> int:
     """Remove the item's live version from the public site; its publications stay as history."""
-    live = Publication.objects.filter(kind=kind_of(item), item_uid=item.uid, is_live=True)
-    retire(list(live.only(*PLACEMENT_FIELDS)), [])
+    return take_down_live(Publication.objects.filter(kind=kind_of(item), item_uid=item.uid, is_live=True))
+
+
+def take_down_live(live: QuerySet[Publication]) -> int:
+    """Remove these live publications, of any number of items, from the public site; they stay as history."""
+    retire(list(live.only(*PLACEMENT_FIELDS)[: MANY + 1]), [])  # more than MANY retire every page anyway
     return stop_being_live(live)
 
 

@@ -4,9 +4,10 @@ The workflow's writes live in thaw_site.publishing.services; this module only re
 """
 
 import difflib
+import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.html import format_html, format_html_join
@@ -119,6 +120,8 @@ def compare(old_row: Revision | None, new_row: Revision | None) -> list[FieldCha
 def _text(value: object) -> str:
     if value is None:
         return ""
+    if isinstance(value, dict) or (isinstance(value, list) and any(isinstance(v, dict) for v in value)):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)  # identifiers, notes, disputed facts
     if isinstance(value, list):
         return "; ".join(map(str, value))
     return str(value)
@@ -167,14 +170,32 @@ class QueueEntry:
     item: Publishable
     revision: Revision | None
     changes: list[FieldChange]
+    live: Revision | None = None  # the revision the public sees, if any
+    latest: Revision | None = None
+    edit_summaries: list[str] = field(default_factory=list)  # of the edits since the live revision, oldest first
 
 
 def in_review(models: Iterable[type[Publishable]]) -> list[QueueEntry]:
-    """Items waiting for review, oldest submission first, each with who submitted it and its diff against live."""
+    """Items waiting for review, oldest submission first, each with who submitted it, the edit summaries and the
+    diff against the live version. One query for the items of each kind, then a few for each item."""
     entries = []
     for model in models:
         for item in model.objects.filter(status="in_review"):
-            entries.append(QueueEntry(item, last_transition(item, SUBMITTED), unpublished_changes(item)))
+            rows = list(item.history.select_related("history_user").order_by("history_date", "history_id"))
+            live = live_publication(item)
+            live_row = next((row for row in rows if live and row.history_id == live.revision_id), None)
+            since = live_row.history_id if live_row else 0
+            submitted = [row for row in rows if (row.history_change_reason or "").startswith(SUBMITTED)]
+            entry = QueueEntry(item, submitted[-1] if submitted else None, [], live_row, rows[-1] if rows else None)
+            entry.changes = compare(live_row, entry.latest) if live_row else []
+            entry.edit_summaries = [
+                row.history_change_reason
+                for row in rows
+                if row.history_id > since
+                and row.history_change_reason
+                and not row.history_change_reason.startswith(TRANSITIONS)
+            ]
+            entries.append(entry)
     return sorted(entries, key=lambda entry: entry.revision.history_date if entry.revision else entry.item.updated_at)
 
 

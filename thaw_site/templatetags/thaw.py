@@ -1,6 +1,12 @@
-from django import template
+import datetime
 
-from thaw_site.text.dates import format_date
+from django import template
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.timezone import localtime
+
+from thaw_site.text.dates import format_date, parse_date
 
 register = template.Library()
 
@@ -9,6 +15,24 @@ register = template.Library()
 def edtf(value: str | None) -> str:
     """'1956-02-25' -> '25 February 1956', '1955~' -> 'c. 1955'."""
     return format_date(value)
+
+
+@register.filter
+def time_tag(value: datetime.datetime | str | None, shown: str | None = None) -> SafeString:
+    """A <time> whose datetime a machine reads, showing the honest words (by default the EDTF date's).
+
+    An EDTF date's datetime is the date at the precision known, without its qualifier ('1955~' -> '1955', shown
+    as 'c. 1955'); a moment's is to the second, in the current time zone. Text that is no date is shown as
+    it is, in no <time>, which would need a datetime.
+    """
+    if isinstance(value, datetime.datetime):
+        machine, words = localtime(value).isoformat(timespec="seconds"), str(value)
+    else:
+        try:
+            machine, words = parse_date(value).iso, format_date(value)
+        except ValidationError:
+            return format_html("{}", shown if shown is not None else value or "")
+    return format_html('<time datetime="{}">{}</time>', machine, shown if shown is not None else words)
 
 
 @register.filter

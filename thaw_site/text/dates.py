@@ -55,6 +55,11 @@ class HonestDate:
     def uncertain(self) -> bool:
         return self.qualifier in {"?", "%"}
 
+    @property
+    def iso(self) -> str:
+        """The date at the precision known, without its qualifier: ISO 8601, and an HTML <time> datetime."""
+        return self.text.rstrip("~?%")
+
     def __str__(self) -> str:
         if self.day:
             words = f"{self.day} {MONTHS[cast(int, self.month) - 1]} {self.year}"  # a day comes with its month

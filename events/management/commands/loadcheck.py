@@ -1,24 +1,35 @@
-"""Load and fault check against a running server (not run in CI; results go in docs/operations.md).
+"""Load and fault check against a running server (not run in CI; results go in docs/operations.md, and the
+benchmark's mixed workload runs it: docs/benchmarks.md).
 
     gunicorn thaw_site.wsgi -b 127.0.0.1:8070 -w 3 --threads 4 &      (same DATABASE_URL as below)
     python manage.py loadcheck http://127.0.0.1:8070 --readers 32 --seconds 60
+    python manage.py loadcheck http://127.0.0.1:8070 --readers 32 --seconds 60 --publish-every 5 --warm --json
     python manage.py loadcheck http://127.0.0.1:8070 --outage-at 20 \\
         --stop "pg_ctlcluster --skip-systemctl-redirect 15 main stop" \\
         --start "pg_ctlcluster --skip-systemctl-redirect 15 main start"
 
-Readers fetch every live page in turn while one editor thread, in this process, edits and publishes an event
-every --publish-every seconds. At the end each published edit must be visible on its page. With --outage-at,
+Readers fetch every live page in turn (the first --items of them, with the home page and the lists) while one
+editor thread, in this process, edits and publishes an event every --publish-every seconds (set THAW_VARNISH_URLS
+as the server has it, so its publishes purge Varnish too). Every answer counts: its latency, whether a cache
+answered it (Varnish's `X-Cache: HIT`, the page cache's `X-Page-Cache: hit`), and, for the edited events' pages,
+whether it was *stale*: asked after an edit was published, and not showing it. At the end each published edit
+must be visible on its page. With --warm every page is fetched once before the clock starts. With --outage-at,
 the database is stopped at that second and started --outage-seconds later: the report counts 503 answers (and
 whether each carried Retry-After) and the status of the first request after the database is back.
 """
 
 import itertools
+import json
+import re
+import statistics
 import subprocess
 import threading
 import time
 import urllib.error
 import urllib.request
+import uuid
 from collections import Counter
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, close_old_connections
@@ -28,15 +39,26 @@ from thaw_site.publishing import services
 from thaw_site.publishing.publications import Publication
 
 
-def fetch(url: str) -> tuple[int, bool, bytes]:
-    """(status, has Retry-After, body)."""
+def fetch(url: str) -> tuple[int, Any, bytes]:
+    """(status, headers, body); status 0 and no headers when the server could not be reached."""
     try:
         with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 (a URL the operator gave)
-            return response.status, bool(response.headers.get("Retry-After")), response.read()
+            return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
-        return error.code, bool(error.headers.get("Retry-After")), error.read()
+        return error.code, error.headers, error.read()
     except OSError:
-        return 0, False, b""
+        return 0, {}, b""
+
+
+def cache_hit(headers: Any) -> str | None:
+    """Which cache answered: "frontend" (Varnish), "page" (Django's page cache), or None."""
+    if headers.get("X-Cache") == "HIT":
+        return "frontend"
+    return "page" if headers.get("X-Page-Cache") == "hit" else None
+
+
+def percentile(values: list[float], n: int) -> float:
+    return statistics.quantiles(values, n=100)[n - 1] if len(values) > 1 else (values or [0.0])[0]
 
 
 class Command(BaseCommand):
@@ -47,57 +69,83 @@ class Command(BaseCommand):
         parser.add_argument("--readers", type=int, default=32)
         parser.add_argument("--seconds", type=int, default=60)
         parser.add_argument("--publish-every", type=float, default=2.0)
+        parser.add_argument("--items", type=int, default=0, help="Read only the first N live items (0: all).")
+        parser.add_argument("--warm", action="store_true", help="Fetch every page once before the clock starts.")
+        parser.add_argument("--json", action="store_true", help="End with the figures as one line of JSON.")
         parser.add_argument("--outage-at", type=float, help="Second of the run at which to stop the database.")
         parser.add_argument("--outage-seconds", type=float, default=15.0)
         parser.add_argument("--stop", help="Shell command that stops the database.")
         parser.add_argument("--start", help="Shell command that starts it again.")
 
-    def handle(self, *args, base_url, readers, seconds, publish_every, outage_at, outage_seconds, stop, start, **o):
+    def handle(self, *args: Any, base_url: str, readers: int, seconds: int, publish_every: float, items: int,
+               warm: bool, outage_at: float | None, outage_seconds: float, stop: str | None, start: str | None,
+               **options: Any) -> None:  # fmt: skip
         if outage_at is not None and not (stop and start):
             raise CommandError("--outage-at needs both --stop and --start")
         base = base_url.rstrip("/")
-        urls = [base + "/", *(base + p.get_absolute_url() for p in Publication.objects.live().defer("data"))]
-        statuses, lock, done = Counter(), threading.Lock(), threading.Event()
-        outage = {"retry_after": 0, "first_after": None, "back_at": None}
+        live = Publication.objects.live().defer("data").order_by("kind", "slug")
+        paths = ["/", "/timeline/", "/topics/", "/people/", "/sources/", "/changes.atom", "/sitemap.xml"]
+        paths += [p.get_absolute_url() for p in (live[:items] if items else live)]
+        urls = [base + path for path in paths]
+        run = uuid.uuid4().hex[:8]  # this run's edits, told apart from any earlier run's
+        shown = re.compile(rf"Load check {run} edit (\d+)\.".encode())
+        statuses: Counter[int] = Counter()
+        caches: Counter[str | None] = Counter()
+        lock, done = threading.Lock(), threading.Event()
+        latencies: list[float] = []
+        stale = {"checked": 0, "stale": 0}
+        outage: dict[str, Any] = {"retry_after": 0, "first_after": None, "back_at": None}
+        # slug -> [(edit number, when it was committed)], newest last; the edited events' page paths -> slug
+        published: dict[str, list[tuple[int, float]]] = {}
+        editing = live.filter(kind="event")[: min(items, 10) if items else 10]
+        edited = {f"{base}/events/{p.slug}/": p.slug for p in editing}
 
-        def reader(offset):
+        def reader(offset: int) -> None:
             for url in itertools.islice(itertools.cycle(urls), offset, None):
                 if done.is_set():
                     return
                 asked = time.monotonic()
-                status, retry_after, _ = fetch(url)
+                status, headers, body = fetch(url)
+                took = time.monotonic() - asked
                 with lock:
                     statuses[status] += 1
-                    if status == 503 and retry_after:
+                    latencies.append(took)
+                    caches[cache_hit(headers)] += 1
+                    if status == 503 and headers.get("Retry-After"):
                         outage["retry_after"] += 1
                     if outage["back_at"] and outage["first_after"] is None and asked > outage["back_at"]:
                         outage["first_after"] = status
+                    due = [n for n, at in published.get(edited.get(url, ""), []) if at < asked]
+                    if due:
+                        stale["checked"] += 1
+                        seen = [int(n) for n in shown.findall(body)]
+                        stale["stale"] += not seen or max(seen) < due[-1]
 
-        published, publishes = {}, []
-
-        def editor():
-            events = list(Event.objects.published().order_by("slug")[:10])
+        def editor() -> None:
+            events = list(Event.objects.filter(slug__in=edited.values()).order_by("slug"))
             for number in itertools.count():
-                if done.wait(publish_every):
+                if done.wait(publish_every) or not events:
                     return
                 event = events[number % len(events)]
-                marker = f"Load check edit {number}."
                 try:
                     event.refresh_from_db()
-                    event.summary = marker
+                    event.summary = f"Load check {run} edit {number}."
                     event.save()
                     services.make_live(event, note="load check")
-                    published[event.slug] = marker
-                    publishes.append(marker)
+                    with lock:
+                        published.setdefault(event.slug, []).append((number, time.monotonic()))
                 except DatabaseError:
                     close_old_connections()
 
+        if warm:
+            for url in urls:
+                fetch(url)
         threads = [threading.Thread(target=reader, args=(n * 7,)) for n in range(readers)]
         threads.append(threading.Thread(target=editor))
         started = time.monotonic()
         for thread in threads:
             thread.start()
-        if outage_at is not None:
+        if outage_at is not None and stop and start:
             time.sleep(outage_at)
             subprocess.run(stop, shell=True, check=True)  # noqa: S602 (the operator's own command)
             stopped = time.monotonic()
@@ -112,16 +160,41 @@ class Command(BaseCommand):
         elapsed = time.monotonic() - started
         close_old_connections()
         missing = [
-            slug for slug, marker in published.items() if marker.encode() not in fetch(f"{base}/events/{slug}/")[2]
+            slug
+            for slug, edits in published.items()
+            if f"Load check {run} edit {edits[-1][0]}.".encode() not in fetch(f"{base}/events/{slug}/")[2]
         ]
         total = sum(statuses.values())
         errors = sum(n for status, n in statuses.items() if status >= 500 and status != 503)
+        figures = {
+            "readers": readers,
+            "seconds": round(elapsed, 1),
+            "requests": total,
+            "throughput": round(total / elapsed, 1),
+            "p50_ms": round(percentile(latencies, 50) * 1000, 2),
+            "p99_ms": round(percentile(latencies, 99) * 1000, 2),
+            "hit_ratio": round((caches["frontend"] + caches["page"]) / max(total, 1), 4),
+            "frontend_hits": caches["frontend"],
+            "page_cache_hits": caches["page"],
+            "stale": stale["stale"],
+            "checked_for_staleness": stale["checked"],
+            "publishes": sum(len(edits) for edits in published.values()),
+            "statuses": {str(status): n for status, n in sorted(statuses.items())},
+            "errors": errors,
+            "latest_edit_missing": missing,
+        }
         self.stdout.write(f"{readers} readers, {elapsed:.0f} s, {total} requests ({total / elapsed:.0f}/s)")
         self.stdout.write(f"statuses: {dict(sorted(statuses.items()))}")
         self.stdout.write(f"5xx other than 503: {errors}; 503 with Retry-After: {outage['retry_after']}")
         if outage_at is not None:
             self.stdout.write(f"first request after the database came back: {outage['first_after']}")
         self.stdout.write(
-            f"edits published: {len(publishes)} to {len(published)} events; "
-            f"latest edit not visible afterwards: {missing or 'none'}"
+            f"latency p50 {figures['p50_ms']} ms, p99 {figures['p99_ms']} ms; answered by a cache: "
+            f"{figures['hit_ratio']:.1%} (Varnish {caches['frontend']}, page cache {caches['page']})"
         )
+        self.stdout.write(
+            f"edits published: {figures['publishes']} to {len(published)} events; stale answers: {stale['stale']} "
+            f"of {stale['checked']} checked; latest edit not visible afterwards: {missing or 'none'}"
+        )
+        if options["json"]:
+            self.stdout.write(json.dumps(figures))

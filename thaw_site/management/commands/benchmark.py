@@ -12,6 +12,15 @@ with page caching off, then on. Every page's requests/s is given as a ratio
 to the bare /_bench/hello/ view measured by the same gunicorn, so the figures
 travel between machines. The gunicorn worker's resident memory is read after
 each run. Needs `wrk` and `/usr/bin/time` (Debian package `time`).
+
+Then the mixed workload on each database: gunicorn with two workers sharing
+Redis (--redis), and `loadcheck` with --readers threads reading the home page,
+the lists and the first --mixed-items live items while its editor publishes
+an edit every 5 s for --mixed-seconds; throughput, p50/p99, the share of
+answers a cache gave, and stale answers (an edit not shown after it was
+published). Once more on SQLite with Varnish (deploy/varnish/thaw.vcl) in
+front, purged on publish, when varnishd is installed (Debian packages
+`varnish` and `varnish-modules`).
 """
 
 import json
@@ -26,8 +35,10 @@ import sys
 import tempfile
 import time
 import urllib.request
+import uuid
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, TypedDict
 
@@ -35,6 +46,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from thaw_site.management.varnish import running_varnish, varnishd
 from thaw_site.progress import Progress
 
 REPORT = Path(settings.BASE_DIR) / "docs" / "benchmarks.md"
@@ -72,12 +84,21 @@ class WorkerRow(TypedDict):
     rss_mb: float
 
 
+class MixedRow(TypedDict):
+    """What loadcheck measured of the mixed workload (its --json figures), and where."""
+
+    database: str
+    front: str
+    figures: dict[str, Any]
+
+
 class Results(TypedDict):
-    """The rows of the report's three tables."""
+    """The rows of the report's tables."""
 
     imports: list[ImportRow]
     pages: list[PageRow]
     workers: list[WorkerRow]
+    mixed: list[MixedRow]
 
 
 def run(command: Sequence[str], env: Mapping[str, str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
@@ -138,8 +159,13 @@ class Command(BaseCommand):
             "--postgres", metavar="URL", help="Also run on this PostgreSQL database. It is emptied first."
         )
         parser.add_argument("--output", default=str(REPORT), help=f"Where to write the report (default {REPORT}).")
+        parser.add_argument("--redis", default="redis://127.0.0.1:6379/0", help="Redis for the mixed workload.")
+        parser.add_argument("--readers", type=int, default=32, help="Reader threads of the mixed workload.")
+        parser.add_argument("--mixed-seconds", type=int, default=60, help="Length of the mixed workload.")
+        parser.add_argument("--mixed-items", type=int, default=300, help="Live items the mixed workload reads.")
 
     def handle(self, *args: Any, events: int, duration: int, postgres: str | None, output: str, **options: Any) -> None:
+        self.mixed_options = {key: options[key] for key in ("redis", "readers", "mixed_seconds", "mixed_items")}
         for tool in ("wrk", "/usr/bin/time", "gunicorn"):
             if not shutil.which(tool) and not shutil.which(Path(sys.executable).parent / tool):
                 raise CommandError(f"{tool} is not installed (apt-get install -y wrk time; pip install gunicorn)")
@@ -148,7 +174,7 @@ class Command(BaseCommand):
         self.duration = duration
         workdir = Path(tempfile.mkdtemp(prefix="thaw-bench-"))
         try:
-            self.results: Results = {"imports": [], "pages": [], "workers": []}
+            self.results: Results = {"imports": [], "pages": [], "workers": [], "mixed": []}
             era = workdir / "era.json"
             self.log(f"Generating {events} events into {era}")
             figures, sources = max(1, events // 5), max(1, events // 10)
@@ -196,6 +222,12 @@ class Command(BaseCommand):
         pages = self.pages(era)
         for cached in (False, True):
             self.serve_and_load(name, url, pages, cached)
+        self.mixed_workload(name, url, through_varnish=False)
+        if name == "SQLite":
+            if varnishd():
+                self.mixed_workload(name, url, through_varnish=True)
+            else:
+                self.log("varnishd is not installed: no mixed workload through Varnish")
 
     def pages(self, era: Path) -> list[tuple[str, str]]:
         document = json.loads(era.read_text(encoding="utf-8"))
@@ -222,21 +254,30 @@ class Command(BaseCommand):
             ("source page (most citations)", "/sources/source-00001/"),
         ]
 
-    def serve_and_load(self, name: str, url: str, pages: Sequence[tuple[str, str]], cached: bool) -> None:
-        port = free_port()
-        env = self.environment(url, THAW_CACHE_PAGES="1" if cached else "0", WEB_CONCURRENCY="1")
-        gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    @contextmanager
+    def gunicorn(self, env: Mapping[str, str], port: int) -> Iterator[subprocess.Popen[bytes]]:
+        """gunicorn serving the site on HOST:port with this environment, until the block ends."""
         server = subprocess.Popen(  # noqa: S603 (the venv's gunicorn, our arguments)
-            [gunicorn, "-c", "gunicorn.conf.py", "--bind", f"{HOST}:{port}", "thaw_site.wsgi"],
+            [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py", "--bind", f"{HOST}:{port}",
+             "thaw_site.wsgi"],
             env=env,
             cwd=settings.BASE_DIR,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-        )
-        mode = "cached" if cached else "uncached"
+        )  # fmt: skip
         try:
+            self.wait_for(f"http://{HOST}:{port}/_bench/hello/")
+            yield server
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+
+    def serve_and_load(self, name: str, url: str, pages: Sequence[tuple[str, str]], cached: bool) -> None:
+        port = free_port()
+        env = self.environment(url, THAW_CACHE_PAGES="1" if cached else "0", WEB_CONCURRENCY="1")
+        mode = "cached" if cached else "uncached"
+        with self.gunicorn(env, port) as server:
             base = f"http://{HOST}:{port}"
-            self.wait_for(base + pages[0][1])
             floor: float | None = None
             progress = Progress(self.stderr, f"{name}, {mode}: pages measured", len(pages))
             for label, path in pages:
@@ -254,9 +295,33 @@ class Command(BaseCommand):
             self.results["workers"].append(
                 {"database": name, "mode": mode, "rss_mb": max((rss_mb(pid) for pid in workers), default=0)}
             )
-        finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
+
+    def mixed_workload(self, name: str, url: str, *, through_varnish: bool) -> None:
+        """Two workers sharing Redis, readers and an editor publishing every 5 s (loadcheck), maybe via Varnish."""
+        options = self.mixed_options
+        port = free_port()
+        env = self.environment(
+            url,
+            THAW_CACHE_PAGES="1",
+            WEB_CONCURRENCY="2",
+            REDIS_URL=options["redis"],
+            THAW_CACHE_KEY_PREFIX=f"thaw-bench-{uuid.uuid4().hex[:8]}",
+        )
+        front = "Varnish, gunicorn ×2, Redis" if through_varnish else "gunicorn ×2, Redis"
+        self.log(f"{name}: mixed workload through {front}")
+        with running_varnish(port) if through_varnish else nullcontext() as varnish:
+            if varnish:
+                env["THAW_VARNISH_URLS"] = varnish  # the workers tag pages, the editor in loadcheck purges
+            with self.gunicorn(env, port):
+                output = run(
+                    [sys.executable, "manage.py", "loadcheck", varnish or f"http://{HOST}:{port}",
+                     "--readers", str(options["readers"]), "--seconds", str(options["mixed_seconds"]),
+                     "--publish-every", "5", "--items", str(options["mixed_items"]), "--warm", "--json"],
+                    env,
+                    timeout=options["mixed_seconds"] + 600,
+                ).stdout  # fmt: skip
+        figures = json.loads(output.strip().splitlines()[-1])
+        self.results["mixed"].append({"database": name, "front": front, "figures": figures})
 
     @staticmethod
     def wait_for(url: str) -> None:
@@ -312,4 +377,30 @@ class Command(BaseCommand):
         lines += ["", "## Gunicorn worker memory after the run", "", "| database | caching | RSS (MB) |"]
         lines += ["| --- | --- | ---: |"]
         lines += [f"| {r['database']} | {r['mode']} | {r['rss_mb']:.0f} |" for r in self.results["workers"]]
+        lines += self.mixed_report()
         return "\n".join(lines) + "\n"
+
+    def mixed_report(self) -> list[str]:
+        options = self.mixed_options
+        lines = [
+            "",
+            "## Mixed workload: readers and publishes",
+            "",
+            f"`loadcheck`: {options['readers']} reader threads over the home page, the lists and the first "
+            f"{options['mixed_items']} live items (each fetched once first), one editor publishing an edit every "
+            f"5 s for {options['mixed_seconds']} s. From a cache: answers Varnish (`X-Cache: HIT`) or the page "
+            "cache (`X-Page-Cache: hit`) gave. Stale: answers for an edited page asked after the edit was "
+            "published that did not show it. The readers run on the same cores as the server.",
+            "",
+            "| database | in front | requests | requests/s | p50 (ms) | p99 (ms) | from a cache | of which Varnish "
+            "| stale / checked | publishes | errors |",
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for row in self.results["mixed"]:
+            f = row["figures"]
+            lines.append(
+                f"| {row['database']} | {row['front']} | {f['requests']} | {f['throughput']:.0f} | {f['p50_ms']:.1f} "
+                f"| {f['p99_ms']:.1f} | {f['hit_ratio']:.3f} | {f['frontend_hits']} "
+                f"| {f['stale']} / {f['checked_for_staleness']} | {f['publishes']} | {f['errors']} |"
+            )
+        return lines
