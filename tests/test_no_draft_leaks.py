@@ -11,8 +11,8 @@ import pickle
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.test import RequestFactory
 from django.db import models
+from django.test import RequestFactory
 from django.urls import reverse
 
 from events.models import Event, Participation, Period, Source, Topic
