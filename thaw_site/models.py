@@ -3,5 +3,6 @@
 from thaw_site.publishing.generation import CacheTag
 from thaw_site.publishing.publications import Publication
 from thaw_site.publishing.read_models import CitingPage, LiveEventLink, PublishedLink
+from thaw_site.publishing.schedules import Schedule
 
-__all__ = ["CacheTag", "CitingPage", "LiveEventLink", "Publication", "PublishedLink"]
+__all__ = ["CacheTag", "CitingPage", "LiveEventLink", "Publication", "PublishedLink", "Schedule"]
