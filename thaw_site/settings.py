@@ -193,6 +193,8 @@ THAW_MAX_REQUEST_BYTES = 2_621_440
 THAW_UPLOAD_VIEWS = {"admin:imports_importbatch_upload": THAW_IMPORT_MAX_UPLOAD + 64 * 1024}  # + the form around it
 # A confirmed upload larger than this is imported in the background while a status page shows its progress.
 THAW_IMPORT_IN_BACKGROUND_OVER = 1024 * 1024
+# A background check or import whose thread holds no lock this long after it started has stopped (its server did).
+THAW_IMPORT_START_GRACE = 30
 
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked-out username or address before any password is checked.
