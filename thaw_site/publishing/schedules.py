@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import dateformat, timezone
 
+from thaw_site.publishing.notifications import notify
 from thaw_site.publishing.publications import Kind, models_by_kind
 from thaw_site.publishing.workflow import kind_of
 
@@ -131,13 +132,23 @@ def open_schedule(item: "Publishable") -> Schedule | None:
     return Schedule.objects.open().of(item).first()
 
 
-def cancel_publishing(item: "Publishable", *, why: str) -> Schedule | None:
+def cancel(schedule: Schedule, *, by: "AbstractBaseUser | AnonymousUser | None", why: str) -> None:
+    """Cancel an open schedule; the reviewer who made it hears why, unless they cancelled it themselves."""
+    schedule.finish(ScheduleState.CANCELLED, why)
+    item = schedule.item()
+    if schedule.scheduled_by is not None and item is not None:
+        notify("schedule_cancelled", item, by, [schedule.scheduled_by], note=why)
+
+
+def cancel_publishing(
+    item: "Publishable", *, by: "AbstractBaseUser | AnonymousUser | None", why: str
+) -> Schedule | None:
     """The workflow moved the item away from what the reviewer approved (an edit, send back, a restore): its
     scheduled publishing, and the coming down that went with it, are cancelled. Returns the schedule cancelled.
     An item already live on its schedule keeps its time to come down: that is about the live version."""
     schedule = Schedule.objects.open().of(item).filter(publish_at__isnull=False, went_live_at__isnull=True).first()
     if schedule is not None:
-        schedule.finish(ScheduleState.CANCELLED, why)
+        cancel(schedule, by=by, why=why)
     return schedule
 
 
@@ -151,10 +162,10 @@ def settle_on_publish(item: "Publishable", *, by: "AbstractBaseUser | AnonymousU
         schedule.went_live_at, schedule.state, schedule.message = timezone.now(), ScheduleState.PENDING, ""
         schedule.save()
     else:
-        schedule.finish(ScheduleState.CANCELLED, f"Published by {by} before its time.")
+        cancel(schedule, by=by, why=f"Published by {by} before its time.")
 
 
 def cancel_on_withdraw(item: "Publishable", *, by: "AbstractBaseUser | AnonymousUser | None") -> None:
     """Withdrawn before its time: nothing scheduled for the item happens."""
     if (schedule := open_schedule(item)) is not None:
-        schedule.finish(ScheduleState.CANCELLED, f"Withdrawn by {by} before its time.")
+        cancel(schedule, by=by, why=f"Withdrawn by {by} before its time.")

@@ -24,7 +24,14 @@ from django.utils import timezone
 from thaw_site.publishing import services, workflow
 from thaw_site.publishing.citing import citation_problems
 from thaw_site.publishing.items import Status
-from thaw_site.publishing.schedules import Schedule, ScheduleState, cancel_publishing, local_time, open_schedule
+from thaw_site.publishing.schedules import (
+    Schedule,
+    ScheduleState,
+    cancel,
+    cancel_publishing,
+    local_time,
+    open_schedule,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -74,7 +81,7 @@ def schedule(
             f"“{item}”: the time to come down, {local_time(withdraw_at)}, must be {after}.", code="invalid_order"
         )
     if (previous := open_schedule(item)) is not None:
-        previous.finish(ScheduleState.CANCELLED, f"Replaced by {reviewer}'s schedule.")
+        cancel(previous, by=reviewer, why=f"Replaced by {reviewer}'s schedule.")
     latest = workflow.latest_revision(item) if publish_at is not None else None
     return Schedule.objects.create(
         kind=workflow.kind_of(item),
@@ -96,13 +103,13 @@ def unschedule(*, item: "Publishable", by: "User | AnonymousUser | None", note: 
     current = open_schedule(item)
     if current is None:
         raise ValidationError(f"“{item}” has no schedule to cancel.", code="invalid_state")
-    current.finish(ScheduleState.CANCELLED, workflow.reason_with(f"Cancelled by {by}", note.strip()))
+    cancel(current, by=by, why=workflow.reason_with(f"Cancelled by {by}", note.strip()))
     return current
 
 
 def cancel_after_edit(item: "Publishable", *, by: "User | AnonymousUser | None") -> Schedule | None:
     """An edit after approval: the item goes back to review (it is still in review, no longer approved)."""
-    return cancel_publishing(item, why=f"Edited by {by} after it was approved: it needs review again.")
+    return cancel_publishing(item, by=by, why=f"Edited by {by} after it was approved: it needs review again.")
 
 
 @dataclass
