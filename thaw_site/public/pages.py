@@ -10,7 +10,7 @@ from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.views.generic import DetailView, ListView
 
-from thaw_site.public.machine import structured_data
+from thaw_site.public.machine import citation_meta, structured_data
 from thaw_site.publishing.generation import once_per_generation
 from thaw_site.publishing.publications import Kind, Publication, item_url
 from thaw_site.publishing.read_models import CitingPage, LiveEventLink
@@ -196,6 +196,7 @@ class LiveDetailView(PublicationDetailView):
             links=links,
             references=references,
             structured_data=structured_data(self.request, self.object, links, references),
+            citation_meta=citation_meta(self.request, self.object),
             **kwargs,
         )
 
