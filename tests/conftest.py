@@ -8,8 +8,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 
 from events.interchange import import_document
+from events.models import Topic
 from tests.factories import StaffFactory, SuperuserFactory
 from tests.shared_data import SHARED, is_transactional, shared_dataset
+from thaw_site.publishing.revisions import one_revision
 
 ERA_FILE = Path(__file__).resolve().parent.parent / "events" / "fixtures" / "thaw_era.json"
 ERA_TEXT = ERA_FILE.read_text(encoding="utf-8")
@@ -101,6 +103,15 @@ def other_reviewer(db):
 @pytest.fixture
 def superuser(db):
     return SuperuserFactory()
+
+
+@pytest.fixture
+def draft(author):
+    """A draft topic, Maize, that the author created."""
+    topic = Topic(slug="maize", name="Maize", description="Khrushchev's maize campaign.")
+    with one_revision(topic, user=author, reason="New topic", created=True):
+        topic.save()
+    return topic
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ from django.utils.html import escape
 
 from events.models import Citation, Event, Participation, Period, Source, Topic
 from people.models import Figure, Office
-from tests.public_site import public_patterns
+from tests.public_site import fill, public_patterns, url_parameters
 from tests.test_admin_workflow import admin_url, form_data
 from tests.test_security_admin_access import probed
 from tests.test_security_permission_matrix import MODELS, ROLES, STATES, bring_to, table
@@ -35,6 +35,7 @@ from thaw_site.public.cache import page_key
 from thaw_site.publishing.items import Status
 from thaw_site.publishing.publications import Publication
 from thaw_site.publishing.revisions import one_revision
+from thaw_site.publishing.workflow import kind_of
 
 pytestmark = pytest.mark.django_db
 
@@ -349,8 +350,11 @@ def test_admin_cells(client, superuser_client, users_by_role, model, state, role
 # Editors' pages routed outside the admin's own URLconf, found like the admin's patterns (the index shows a dashboard).
 
 
-def editors_pages():
-    pages = ["/" + route for route, _ in public_patterns() if route.startswith(settings.ADMIN_URL)]
+def editors_pages(item=None):
+    """The editors' pages, those about one item (previews) filled in with `item`'s kind and id when given."""
+    routes = [route for route, _ in public_patterns() if route.startswith(settings.ADMIN_URL)]
+    values = {"kind": kind_of(item), "pk": str(item.pk)} if item else {}
+    pages = [fill(route, values) for route in routes if set(url_parameters(route)) <= values.keys()]
     return ["/" + settings.ADMIN_URL, *pages]
 
 
@@ -366,8 +370,12 @@ def working_copies(author):
     return event
 
 
-def test_the_probe_finds_the_editors_pages():
+def test_the_probe_finds_the_editors_pages(working_copies):
     assert {"/admin/review/", "/admin/citations/unsourced/", "/admin/citations/source-keys.json"} <= {*editors_pages()}
+    event = working_copies
+    previews = {f"/admin/preview/event/{event.pk}/", f"/admin/preview/event/{event.pk}/changes/"}
+    assert previews <= {*editors_pages(event)}
+    assert all("<" not in page for page in editors_pages(event))
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -376,13 +384,15 @@ def test_editors_pages_outside_the_admin_urlconf_show_working_copies_only_to_edi
 ):
     if role != "anonymous":
         client.force_login(users_by_role[role])
-    for url in editors_pages():
+    for url in editors_pages(working_copies):
         response = client.get(url)
         body = response.content.decode()
         if role == "anonymous":
             assert response.status_code == 302 and response["Location"].startswith(reverse("admin:login")), url
         elif role == "staff":
-            assert response.status_code == (200 if url == "/" + settings.ADMIN_URL else 403), url
+            # A preview is a 404 to staff who may not view the item: it doesn't say the item exists.
+            refused = 404 if url.startswith(f"/{settings.ADMIN_URL}preview/") else 403
+            assert response.status_code == (200 if url == "/" + settings.ADMIN_URL else refused), url
             assert CANARY not in body and escape(EDIT_REASON) not in body, url
         else:
             assert response.status_code == 200 and CANARY in body, url

@@ -15,6 +15,10 @@ DJANGO_SECURE_SSL_REDIRECT  0 when a proxy already redirects HTTP to HTTPS (defa
 See docs/security.md for the security settings and docs/operations.md for running the site.
 THAW_FOUR_EYES        on by default: nobody but a superuser publishes their own changes.
 THAW_SHOW_EDITORS     off by default: public history pages name who published each version.
+THAW_SITE_URL         the site's address, which notification emails link to (default http://localhost:8000).
+EMAIL_HOST            when set, notifications are sent by SMTP through it (with EMAIL_PORT, EMAIL_HOST_USER,
+                      EMAIL_HOST_PASSWORD, EMAIL_USE_TLS); without it they are written to the console.
+DEFAULT_FROM_EMAIL    the sender of notification emails.
 """
 
 import os
@@ -197,6 +201,8 @@ THAW_IMPORT_IN_BACKGROUND_OVER = 1024 * 1024
 # cited text per request (413 beyond: a longer text is previewed after saving). 100,000 characters with a citation in
 # every sentence render in about 0.9 s, of prose in 0.25 s.
 THAW_LIVE_PREVIEW_MAX_CHARS = 100_000
+# A background check or import whose thread holds no lock this long after it started has stopped (its server did).
+THAW_IMPORT_START_GRACE = 30
 
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked-out username or address before any password is checked.
@@ -273,6 +279,20 @@ THAW_MAIN_PERIOD = os.environ.get("THAW_MAIN_PERIOD", "khrushchev-era")
 THAW_CITATION_POLICY = env_flag("THAW_CITATION_POLICY", True)
 THAW_FOUR_EYES = env_flag("THAW_FOUR_EYES", default=True)
 THAW_SHOW_EDITORS = env_flag("THAW_SHOW_EDITORS")
+
+# Notifications (thaw_site/publishing/notifications.py): by SMTP when EMAIL_HOST is set, else to the console.
+THAW_SITE_URL = os.environ.get("THAW_SITE_URL", "http://localhost:8000").rstrip("/")
+if os.environ.get("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS", True)
+    EMAIL_TIMEOUT = 10
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Thaw <thaw@localhost>")
 
 LOGGING = {
     "version": 1,

@@ -28,6 +28,7 @@ from thaw_site.publishing.conflicts import EditConflict, conflict_rows, unseen_e
 from thaw_site.publishing.items import Publishable
 from thaw_site.publishing.publications import Publication
 from thaw_site.publishing.revisions import one_revision
+from thaw_site.publishing.watchlists import watch
 from thaw_site.text.markup import coverage_in_words
 
 admin.site.site_header = "Thaw editorial admin"
@@ -236,6 +237,7 @@ class ItemAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple-history shi
         with one_revision(obj, user=request.user, reason=form.cleaned_data["edit_summary"], created=not change):
             obj.save()
             super().save_related(request, form, formsets, change)
+        watch(request.user, obj)  # as on MediaWiki, editors watch what they create or edit
 
     # The workflow on the change form.
 
