@@ -156,8 +156,11 @@ def live_context(item: CitedItem, refused: list[str]) -> dict[str, Any]:
     _, references = resolve_links(Publication(data={"links": cites, "references": data["references"]}))
     blocking = citation_problems(item)
     errors = [f"{name}: {message}" for name, messages in citation_errors(item).items() for message in messages]
-    facts = [
-        (capfirst(cast("Field[Any, Any]", item._meta.get_field(name)).verbose_name), data["rendered"][name])
+    facts = [  # each structured fact's rendered citation, under the field's name
+        {
+            "label": capfirst(cast("Field[Any, Any]", item._meta.get_field(name)).verbose_name),
+            "html": data["rendered"][name],
+        }
         for name in item.cited_facts
         if data["rendered"][name]
     ]
