@@ -22,7 +22,7 @@ from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils.html import escape
 
 from events.models import Citation, Event, Participation, Period, Source, Topic
@@ -404,14 +404,32 @@ def test_the_probe_finds_the_editors_pages(working_copies):
         "/admin/review/",
         "/admin/citations/unsourced/",
         "/admin/citations/source-keys.json",
+        "/admin/citations/sources.json",
         "/admin/watchlist/",
         "/admin/notifications/",
         "/admin/notifications/preferences/",
     } <= {*editors_pages()}
     event = working_copies
     previews = {f"/admin/preview/event/{event.pk}/", f"/admin/preview/event/{event.pk}/changes/"}
-    assert previews <= {*editors_pages(event)}
+    assert previews | {"/admin/preview/event/live/"} <= {*editors_pages(event)}
     assert all("<" not in page for page in editors_pages(event))
+
+
+# The live preview renders only what a change form posts to it (never a working copy): it is posted a form's text.
+POSTED = {"editorial:live-preview": {"body": f"A {CANARY} claim. [@canary-1960]"}}
+
+
+def open_page(client, url):
+    """An editors' page as the admin opens it: a GET, or for the live preview the POST its script sends."""
+    posted = POSTED.get(resolve(url).view_name)
+    return client.get(url) if posted is None else client.post(url, posted)
+
+
+def refused_to_staff(url):
+    """A preview is a 404 to staff who may not view the item: it doesn't say the item exists. The live preview,
+    about no item, is a 403 to staff who may not change items of its kind, as every other editors' page."""
+    preview = url.startswith(f"/{settings.ADMIN_URL}preview/") and resolve(url).view_name not in POSTED
+    return 404 if preview else 403
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -424,14 +442,12 @@ def test_editors_pages_outside_the_admin_urlconf_show_working_copies_only_to_edi
         watch(user, working_copies)
         notify("watched", working_copies, None, [user], note="Changed")
     for url in editors_pages(working_copies):
-        response = client.get(url)
+        response = open_page(client, url)
         body = response.content.decode()
         if role == "anonymous":
             assert response.status_code == 302 and response["Location"].startswith(reverse("admin:login")), url
         elif role == "staff":
-            # A preview is a 404 to staff who may not view the item: it doesn't say the item exists.
-            refused = 404 if url.startswith(f"/{settings.ADMIN_URL}preview/") else 403
-            assert response.status_code == (200 if url == "/" + settings.ADMIN_URL else refused), url
+            assert response.status_code == (200 if url == "/" + settings.ADMIN_URL else refused_to_staff(url)), url
             assert CANARY not in body and escape(EDIT_REASON) not in body, url
         else:
             assert response.status_code == 200 and (CANARY in body or url in SHOWS_NO_ITEM), url

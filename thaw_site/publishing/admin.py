@@ -200,7 +200,9 @@ class ItemAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple-history shi
 
     class Media:
         js = [
-            "admin/js/source_keys.js",  # lists source keys under cited fields; inert elsewhere
+            "admin/js/source_keys.js",  # lists source keys under cited facts' fields; inert elsewhere
+            "admin/js/source_picker.js",  # the body's source picker (admin/thaw/live_preview.html)
+            "admin/js/live_preview.js",  # the body's live preview (admin/thaw/live_preview.html)
             "admin/js/select2_labels.js",  # names the autocomplete widgets after their fields
         ]
 
@@ -456,6 +458,8 @@ class ItemAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple-history shi
         obj: AdminItem | None = None,
     ) -> HttpResponse:
         form = context["adminform"].form
+        # The live preview and the source picker: for a cited item's body, to those its preview answers.
+        context["live_preview"] = issubclass(self.model, CitedItem) and self.has_change_permission(request)
         if obj is not None and (conflict := getattr(form, "conflict", None)):
             formsets = [inline.formset for inline in context["inline_admin_formsets"]]
             context["conflict"] = {"latest": conflict.latest, "rows": conflict_rows(conflict, obj, form, formsets)}
