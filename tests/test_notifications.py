@@ -204,5 +204,5 @@ def test_notify_leaves_out_the_actor_and_returns_what_it_made(commits, draft, au
     with commits():
         made = notify("schedule_cancelled", draft, author, [author, reviewer], note="Edited after approval")
     assert [n.recipient for n in made] == [reviewer]
-    assert mail.outbox[0].subject == "[Thaw] anna edited “Maize”: its schedule is cancelled"
+    assert mail.outbox[0].subject == "[Thaw] anna's change cancelled your schedule of “Maize”"
     assert "Edited after approval" in mail.outbox[0].body

@@ -4,6 +4,7 @@ from thaw_site.publishing.generation import CacheTag
 from thaw_site.publishing.notifications import Notification, NotificationPreference
 from thaw_site.publishing.publications import Publication
 from thaw_site.publishing.read_models import CitingPage, LiveEventLink, PublishedLink
+from thaw_site.publishing.schedules import Schedule
 from thaw_site.publishing.watchlists import Watch
 
 __all__ = [
@@ -14,5 +15,6 @@ __all__ = [
     "NotificationPreference",
     "Publication",
     "PublishedLink",
+    "Schedule",
     "Watch",
 ]

@@ -6,6 +6,7 @@ DJANGO_ALLOWED_HOSTS  comma-separated host names.
 DATABASE_URL          defaults to a SQLite file beside manage.py.
 REDIS_URL             when set, the cache lives in Redis instead of each worker's memory
                       (THAW_CACHE_KEY_PREFIX keeps sites sharing one Redis apart).
+THAW_LOCAL_CACHE_ENTRIES  without REDIS_URL, pages each worker keeps in memory (default 5000).
 THAW_VARNISH_URLS     comma-separated URLs of Varnish caches in front, purged on publish (deploy/varnish/).
 THAW_CACHE_PAGES      0/false/no/off stops caching anonymous public pages (thaw_site/public/cache.py).
 THAW_MAIN_PERIOD      slug of the period the home page presents.
@@ -24,6 +25,7 @@ DEFAULT_FROM_EMAIL    the sender of notification emails.
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -36,6 +38,16 @@ def env_flag(name: str, default: bool = False) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -129,6 +141,7 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+CACHES: dict[str, dict[str, Any]]
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
@@ -139,7 +152,14 @@ if os.environ.get("REDIS_URL"):
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Each worker's own memory, with room for every page of a mid-sized era (Django's default of 300 entries made a
+    # 2,000-event era's pages evict each other). Pages average about 13 kB: 5,000 are up to about 65 MB a worker.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": env_int("THAW_LOCAL_CACHE_ENTRIES", 5000)},
+        }
+    }
 
 # Anonymous public pages (thaw_site/public/cache.py): kept until a publish or withdrawal changes what they show,
 # or this long; at most THAW_PAGE_VARIANTS query strings of one path. Browsers may reuse a page max-age seconds.

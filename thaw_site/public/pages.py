@@ -185,7 +185,12 @@ class LiveDetailView(PublicationDetailView):
 
     def get_object(self, queryset: QuerySet[Publication] | None = None) -> Publication:
         try:  # at most one: the one_live_per_slug constraint
-            return Publication.objects.live().get(kind=self.kind, slug=self.kwargs["slug"])
+            # Without the search text and vector, which no page shows: the largest columns of the row.
+            return (
+                Publication.objects.live()
+                .defer("search_text", "search_vector")
+                .get(kind=self.kind, slug=self.kwargs["slug"])
+            )
         except Publication.DoesNotExist:
             raise Http404(f"No published {self.kind} here.") from None
 

@@ -54,7 +54,8 @@ KINDS = {
         "An item you watch is published or withdrawn", "{actor} changed “{title}”, which you watch"
     ),
     "schedule_cancelled": KindOfNotice(
-        "A publication you scheduled is cancelled by an edit", "{actor} edited “{title}”: its schedule is cancelled"
+        "A publication you scheduled is cancelled (an edit, send back, withdrawal)",
+        "{actor}'s change cancelled your schedule of “{title}”",
     ),
 }
 

@@ -28,6 +28,7 @@ from thaw_site.publishing.items import Status
 from thaw_site.publishing.publications import Publication, list_data
 from thaw_site.publishing.read_models import remove_live_rows, write_live_rows, write_read_models
 from thaw_site.publishing.revisions import one_revision
+from thaw_site.publishing.schedules import cancel_on_withdraw, cancel_publishing, settle_on_publish
 from thaw_site.publishing.search_vectors import searchable_text, store_search_vectors
 from thaw_site.publishing.watchlists import watch
 from thaw_site.publishing.workflow import kind_of, live_publication, reason_with
@@ -242,6 +243,7 @@ def send_back(*, item: "Publishable", by: "User | AnonymousUser | None", comment
     lock(item)
     require_state(item.status == Status.IN_REVIEW, item, "sent back")
     require_note(comment, "a comment saying what needs to change")
+    cancel_publishing(item, by=by, why=f"Sent back by {by}.")
     record_status(item, Status.DRAFT, by=by, reason=reason_with(workflow.SENT_BACK, comment.strip()))
     notifications.sent_back(item, by=by, comment=comment.strip())
 
@@ -263,6 +265,7 @@ def publish(*, item: "Publishable", by: "User | AnonymousUser | None", note: str
     check_four_eyes(item, cast("User", by))
     if problems := citation_problems(item):
         raise ValidationError(problems, code="citation_policy")
+    settle_on_publish(item, by=by)
     record_status(item, Status.PUBLISHED, by=by, reason=reason_with(workflow.PUBLISHED, note))
     notifications.published(item, by=by, note=note)
     return make_live(item, by=cast("User", by), note=note)
@@ -275,6 +278,7 @@ def withdraw(*, item: "Publishable", by: "User | AnonymousUser | None", note: st
     lock(item)
     require_state(live_publication(item) is not None, item, "withdrawn (it is not on the public site)")
     require_note(note, "why the item is withdrawn")
+    cancel_on_withdraw(item, by=by)
     record_status(item, Status.WITHDRAWN, by=by, reason=reason_with(workflow.WITHDRAWN, note))
     notifications.withdrawn(item, by=by, note=note)
     take_down(item)
@@ -311,6 +315,7 @@ def restore_revision(
     restore_fields(item, revision)
     item.full_clean(exclude=["uid"])
     item.status = Status.DRAFT
+    cancel_publishing(item, by=by, why=f"{by} restored revision {revision.history_id}: a draft again.")
     with one_revision(
         item, user=by, reason=reason_with(f"{workflow.RESTORED} {revision.history_id}", note), created=False
     ):
