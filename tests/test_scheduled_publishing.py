@@ -276,7 +276,7 @@ def test_a_reviewer_may_cancel_a_schedule_before_its_time(event, author, reviewe
     unschedule(item=event, by=other_reviewer, note="Not yet")
     made.refresh_from_db()
     assert (made.state, made.message) == (ScheduleState.CANCELLED, "Cancelled by vera: Not yet")
-    with pytest.raises(ValidationError, match="has no schedule"):
+    with pytest.raises(ValidationError, match="is not scheduled: it can't be unscheduled"):
         unschedule(item=event, by=other_reviewer)
     clock.move_to(TOMORROW_9)
     assert run() == "" and live_publication(event) is None

@@ -102,7 +102,7 @@ def unschedule(*, item: "Publishable", by: "User | AnonymousUser | None", note: 
     services.lock(item)
     current = open_schedule(item)
     if current is None:
-        raise ValidationError(f"“{item}” has no schedule to cancel.", code="invalid_state")
+        raise ValidationError(f"“{item}” is not scheduled: it can't be unscheduled now.", code="invalid_state")
     cancel(current, by=by, why=workflow.reason_with(f"Cancelled by {by}", note.strip()))
     return current
 
