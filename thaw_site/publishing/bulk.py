@@ -37,9 +37,18 @@ def preparer(field: "models.Field[Any, Any]") -> Callable[[Any], Any] | None:
     """How a value of the field is given to the database, or None when it goes as it is."""
     if isinstance(field, models.JSONField):
         encoder = field.encoder
-        return lambda value: None if value is None else json.dumps(value, cls=encoder)
+        last: list[Any] = [None, None]  # the value dumped last and its JSON: the rows of one item's links repeat it
+
+        def dump(value: Any) -> Any:
+            if value is not None and value is not last[0]:
+                last[:] = [value, json.dumps(value, cls=encoder)]
+            return None if value is None else last[1]
+
+        return dump
     if field.get_internal_type() in PLAIN_TYPES:
         return None
+    if field.get_internal_type() == "DateField":  # what get_db_prep_save comes to, without its checks per value
+        return connection.ops.adapt_datefield_value
     return lambda value: field.get_db_prep_save(value, connection)
 
 
