@@ -54,6 +54,7 @@ class SourceData(TypedDict):
     isbn: str
     url: str
     accessed: str | None  # ISO date
+    identifiers: dict[str, str]  # by scheme (thaw_site.text.identifiers): doi, oclc and authority files
 
 
 def live_sources() -> list[SourceData]:
@@ -65,6 +66,10 @@ def split_name(name: str) -> tuple[str, str | None]:
     """'Schapiro, Leonard' -> ('Schapiro', 'Leonard'); an institution's name -> (name, None)."""
     family, comma, given = name.partition(",")
     return (family.strip(), given.strip()) if comma else (name.strip(), None)
+
+
+def doi(source: SourceData) -> str:
+    return source.get("identifiers", {}).get("doi", "")
 
 
 def csl_item(source: SourceData) -> dict[str, object]:
@@ -80,6 +85,7 @@ def csl_item(source: SourceData) -> dict[str, object]:
         "publisher-place": source.get("place"),
         "ISBN": source.get("isbn"),
         "URL": source.get("url"),
+        "DOI": doi(source),
     }
     item.update({name: value for name, value in optional.items() if value})
     if source.get("year"):
@@ -103,8 +109,10 @@ def bibtex_entry(source: SourceData) -> str:
             f"{latex_escape(family)}, {latex_escape(given)}" if given is not None else f"{{{latex_escape(family)}}}"
         )
     publisher = latex_escape(source.get("publisher") or "")
-    # URLs are read verbatim by BibTeX tools; braces would end the field, so they are percent-encoded.
-    url = (source.get("url") or "").replace("{", "%7B").replace("}", "%7D")
+    # URLs and DOIs are read verbatim by BibTeX tools; braces would end the field, so they are percent-encoded.
+    url, doi_name = (
+        (value or "").replace("{", "%7B").replace("}", "%7D") for value in (source.get("url"), doi(source))
+    )
     entry_type = BIBTEX_TYPES.get(source["kind"], "misc")
     required = BIBTEX_REQUIRES.get(entry_type)
     fields = {
@@ -115,6 +123,7 @@ def bibtex_entry(source: SourceData) -> str:
         "address": latex_escape(source.get("place") or ""),
         "year": str(source.get("year") or ""),
         "isbn": source.get("isbn") or "",
+        "doi": doi_name,
         "url": url,
         "urldate": source.get("accessed") or "",
     }
@@ -138,6 +147,7 @@ def ris_record(source: SourceData) -> str:
         ("CY", source.get("place") or ""),
         ("PY", str(source.get("year") or "")),
         ("SN", source.get("isbn") or ""),
+        ("DO", doi(source)),
         ("UR", source.get("url") or ""),
         ("Y2", source.get("accessed") or ""),
     ]

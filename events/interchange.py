@@ -27,6 +27,7 @@ from stdnum import isbn as isbn_numbers
 from events.citations import reindex_items
 from events.models import Event, Participation, Period, Source, Topic
 from people.models import Figure, Office
+from thaw_site.publishing import notifications
 from thaw_site.publishing.bulk import insert_rows, pks_by, queries_unlogged
 from thaw_site.publishing.citing import disputed_of, notes_of, renderings_handed_on
 from thaw_site.publishing.items import INTERCHANGE_FORMAT, INTERCHANGE_VERSION, Publishable, Status
@@ -403,11 +404,14 @@ def changed_note(fields: Sequence[str]) -> str:
 
 
 def go_live(instance: Publishable, *, by: "User | None", note: str) -> None:
-    """Imports honour the status in the file: published goes live, withdrawn comes down."""
+    """Imports honour the status in the file: published goes live, withdrawn comes down. The item's authors and
+    watchers hear of it as of a reviewer's publish or withdrawal (new items have none but the importer)."""
     if instance.status == Status.PUBLISHED:
         make_live(instance, by=by, note=note)
+        notifications.published(instance, by=by, note=note)
     elif instance.status == Status.WITHDRAWN:
         take_down(instance)
+        notifications.withdrawn(instance, by=by, note=note)
 
 
 def batches(items: Sequence[_T]) -> Iterator[Sequence[_T]]:

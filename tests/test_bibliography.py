@@ -52,7 +52,10 @@ def test_bibtex_parses_back_with_stable_keys_and_isbns(client, era):
     wikipedia = entries["wikipedia-ussr-1953-1964"]
     assert wikipedia.entry_type == "misc" and wikipedia["author"] == "{Wikipedia contributors}"
     assert wikipedia["url"].endswith("(1953%E2%80%931964)&action=history&offset=20120101000000")  # c. 2011
-    assert wikipedia["howpublished"] == "Wikipedia, The Free Encyclopedia" and wikipedia["note"] == "Online; accessed 2026-11-26"
+    assert (
+        wikipedia["howpublished"] == "Wikipedia, The Free Encyclopedia"
+        and wikipedia["note"] == "Online; accessed 2026-11-26"
+    )
 
 
 def test_a_standard_bibtex_style_keeps_the_titles_capitals(client, era):

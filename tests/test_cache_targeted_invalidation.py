@@ -6,7 +6,8 @@ from django.test.utils import CaptureQueriesContext
 
 from events.models import Event
 from people.models import Figure
-from thaw_site.publishing.generation import CHANGES, LISTS, item_tag, page_tag, tags_changed
+from thaw_site.public.cache import HIT_HEADER
+from thaw_site.publishing.generation import CHANGES, LISTS, item_tag, page_tag, purge, tags_changed
 from thaw_site.publishing.publications import Publication
 from thaw_site.publishing.read_models import PublishedLink
 
@@ -73,6 +74,35 @@ def test_an_edit_that_keeps_the_items_place_keeps_the_lists_that_do_not_show_it(
     edit_summary("sputnik-1", "Another summary.")
     assert not served_from_cache(client, f"/timeline/?page={sputnik_page}")
     assert served_from_cache(client, f"/timeline/?page={other_page}")
+
+
+def hit_queries(client, url):
+    """The SQL of a request for a kept page, asserting it was a hit."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response[HIT_HEADER] == "hit", url
+    return [query["sql"] for query in queries]
+
+
+def test_a_hit_reads_only_its_own_tags_however_many_others_were_purged(client, era):
+    warm(client, SPUTNIK, UNRELATED)
+    alone = hit_queries(client, SPUTNIK)
+    purge({item_tag("event", f"elsewhere-{n}") for n in range(3000)})
+    edit_summary("secret-speech", "Read out in closed session.")
+    after = hit_queries(client, SPUTNIK)
+    assert len(alone) == len(after) == 1, "one query before and after 3,000 other tags were purged"
+    (check,) = after
+    assert "'of:event:sputnik-1'" in check and "LIMIT 1" in check.upper(), "it names the page's own tags"
+    assert "elsewhere" not in check and "secret-speech" not in check, "and no other tag"
+
+
+def test_a_publish_retires_only_the_pages_tagged_with_the_item(client, era):
+    warm(client, SPUTNIK, UNRELATED, "/events/secret-speech.json")
+    purge({item_tag("event", f"elsewhere-{n}") for n in range(3000)})
+    edit_summary("secret-speech", "Read out in closed session.")
+    assert served_from_cache(client, SPUTNIK), "an unrelated page stays a hit"
+    assert not served_from_cache(client, UNRELATED) and not served_from_cache(client, "/events/secret-speech.json")
+    assert b"Read out in closed session." in client.get(UNRELATED).content
 
 
 def live(slug):

@@ -95,12 +95,12 @@ def test_a_preferred_value_is_the_one_shown(client):
 
 def test_json_ld_carries_the_disputed_values_with_their_sources_and_the_note_as_a_correction(client, imported):
     data = json_ld(client.get("/events/releases/").content.decode())
-    disputed = data["about"]["additionalProperty"][0]
+    disputed = data["about"]["subjectOf"][0]
 
-    assert disputed["name"] == "Prisoners released" and "value" not in disputed
-    assert [v["value"] for v in disputed["valueReference"]] == ["millions", "about 4,000"]
-    assert disputed["valueReference"][0]["citation"] == ["http://testserver/sources/wikipedia/"]
-    assert disputed["valueReference"][1]["citation"] == []
+    assert disputed["@type"] == "Claim" and disputed["name"] == "Prisoners released" and "text" not in disputed
+    assert [value["text"] for value in disputed["hasPart"]] == ["millions", "about 4,000"]
+    assert disputed["hasPart"][0]["citation"] == ["http://testserver/sources/wikipedia/"]
+    assert disputed["hasPart"][1]["citation"] == []
     assert data["correction"] == [
         {
             "@type": "CorrectionComment",

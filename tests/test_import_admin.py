@@ -1,10 +1,14 @@
 """Imports in the admin: upload → dry-run preview → confirm, the Imports list, undo; who may do each."""
 
+import datetime
 import json
+import threading
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from events.imports.models import ImportBatch, PendingUpload
 from events.models import Event
@@ -216,6 +220,66 @@ def test_the_status_page_of_a_running_import_shows_its_counts_and_refreshes(era_
     page = client.get(reverse("admin:imports_importbatch_status", args=[pending.pk])).text
 
     assert "Written 250 of 1000 items." in page and 'http-equiv="refresh"' in page
+
+
+def stale_upload(user, state):
+    """A background check or import begun an hour ago, as a stopped server would have left it."""
+    return PendingUpload.objects.create(
+        user=user,
+        file_name="big.json",
+        content=b"{}",
+        state=state,
+        started_at=timezone.now() - datetime.timedelta(hours=1),
+    )
+
+
+@pytest.mark.parametrize(("state", "doing"), [("running", "importing it"), ("checking", "checking the file")])
+def test_a_background_import_whose_server_stopped_is_reported_as_failed(db, client, reviewer, state, doing):
+    pending = stale_upload(reviewer, state)
+
+    page = client.get(reverse("admin:imports_importbatch_status", args=[pending.pk])).text
+
+    assert "big.json was not imported" in page
+    assert f"The server stopped while it was {doing}; nothing was imported. Upload the file again." in page
+    assert not PendingUpload.objects.exists() and not ImportBatch.objects.exists()
+
+
+def test_a_background_import_still_holding_its_lock_is_shown_running_however_long_it_takes(client, reviewer):
+    from events.imports import background
+
+    pending = stale_upload(reviewer, "running")
+    holding, done = threading.Event(), threading.Event()
+
+    def import_elsewhere():  # as the import's thread does, on its own connection (it reads no rows)
+        try:
+            with background.running(pending.pk):
+                holding.set()
+                done.wait(10)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=import_elsewhere)
+    thread.start()
+    try:
+        assert holding.wait(10)
+        page = client.get(reverse("admin:imports_importbatch_status", args=[pending.pk])).text
+        assert "Importing big.json" in page and 'http-equiv="refresh"' in page
+    finally:
+        done.set()
+        thread.join()
+    # Its thread gone (as when its process dies), the lock is free: the next look reports it stopped.
+    assert "The server stopped" in client.get(reverse("admin:imports_importbatch_status", args=[pending.pk])).text
+
+
+def test_a_thread_starting_after_its_upload_was_given_up_does_nothing(db, reviewer):
+    from events.imports import background
+
+    pending = PendingUpload.objects.create(user=reviewer, file_name="big.json", content=b"{", state="failed")
+
+    background.run_pending(pending.pk)
+
+    pending.refresh_from_db()
+    assert (pending.state, pending.errors, pending.batch) == ("failed", [], None)
 
 
 def test_a_failed_background_import_shows_its_errors(db, client, reviewer):

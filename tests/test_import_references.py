@@ -6,6 +6,7 @@ import json
 import pytest
 
 from events.models import Source
+from tests.public_site import publish_now
 from tests.test_import_spreadsheets import refused, run
 
 ZOTERO = [
@@ -50,7 +51,40 @@ def test_a_zotero_export_adds_its_books_as_draft_sources_and_again_changes_nothi
         2003,
         "draft",
     )
-    assert Source.objects.get(key="zubok-2007").url == "https://doi.org/10.5149/9780807859582_zubok"
+    zubok = Source.objects.get(key="zubok-2007")
+    assert (zubok.identifiers, zubok.url) == ({"doi": "10.5149/9780807859582_zubok"}, "")
+
+
+@pytest.mark.parametrize("url_name", ["csl.json", "bibtex.bib", "ris.ris"])
+def test_a_doi_goes_out_in_every_export_and_finds_its_source_on_the_way_back(era, client, tmp_path, url_name):
+    source = Source.objects.filter(status="published").exclude(isbn="").first()
+    source.identifiers = {**source.identifiers, "doi": "10.5149/9780807859582_Zubok"}
+    source.isbn = ""  # so only the DOI can find it
+    source.save()
+    publish_now(source)
+    live = Source.objects.filter(status="published").count()
+    exported = client.get(f"/sources/{url_name}").content.decode()
+    assert "10.5149/9780807859582_Zubok" in exported
+    renamed = exported.replace(source.key, "renamed-in-the-file")
+
+    assert run(write(tmp_path, "thaw-sources." + url_name.split(".")[1], renamed)).endswith(
+        f"created 0, updated 0, unchanged {live}.\n"
+    )
+    assert not Source.objects.filter(key="renamed-in-the-file").exists()
+
+
+def test_a_source_kept_with_a_doi_address_by_an_earlier_import_is_found_by_its_doi(db, tmp_path):
+    Source.objects.create(key="zubok", title="A Failed Empire", url="https://doi.org/10.5149/9780807859582_ZUBOK")
+
+    assert run(write(tmp_path, "zotero.json", ZOTERO[1:])).endswith("created 0, updated 1, unchanged 0.\n")
+    assert Source.objects.get().identifiers == {"doi": "10.5149/9780807859582_zubok"}
+
+
+def test_a_malformed_doi_is_named_and_nothing_is_written(db, tmp_path):
+    errors = refused(write(tmp_path, "bad.json", [{**ZOTERO[1], "DOI": "doi:nonsense"}]))
+
+    assert "field identifiers.doi: 'doi:nonsense' does not match" in errors
+    assert not Source.objects.exists()
 
 
 @pytest.mark.parametrize("url_name", ["csl.json", "bibtex.bib", "ris.ris"])

@@ -1,4 +1,5 @@
-"""Every public page and every admin changelist runs as many queries with 1,000 events as with 10."""
+"""Every public page and every admin changelist runs as many queries with 1,000 events as with 10 (a list that
+no longer fits on one page adds its count), and an item page runs only the queries it needs."""
 
 import pytest
 from django.contrib import admin
@@ -32,6 +33,9 @@ PUBLIC_PAGES = [
     "/sitemap-items.xml",
 ]
 PAGED_AT_1000_EVENTS = ["/periods/khrushchev-era/", "/sources/source-00001/", "/timeline/", "/citations/needed/"]
+# Lists that fit on their first page with 10 events, which then tells their length: with 1,000 events they are
+# paged, and count their entries in one more query.
+ONE_PAGE_AT_10_EVENTS = ["/periods/khrushchev-era/", "/sources/source-00001/", "/timeline.json"]
 
 
 def era(events):
@@ -89,7 +93,26 @@ def test_public_pages_and_admin_changelists_cost_the_same_queries_at_10_and_1000
     report = import_document(era(1000), source_name="large.json")
     assert len(report.unchanged) >= 10, "the small era's items are part of the large one"
 
-    assert query_counts(client, pages_of(small)) == public_small
+    counted = {*ONE_PAGE_AT_10_EVENTS, *pages_of(small)[-2:]}  # and the figure's and the topic's events
+    assert query_counts(client, pages_of(small)) == {
+        url: count + (url in counted) for url, count in public_small.items()
+    }
     assert_lists_are_paged(client, pages_of(small))
     client.force_login(staff)
     assert query_counts(client, changelists()) == admin_small
+
+
+def test_item_pages_read_the_item_its_live_links_and_one_page_of_their_list(client, settings):
+    """With page caching off: the publication, the live targets of its links (none for a source, which links
+    nowhere), and the page of events or citing pages; the count of that list only when it spans pages."""
+    settings.MIDDLEWARE = [name for name in settings.MIDDLEWARE if not name.endswith("PublicPageCacheMiddleware")]
+    document = era(10)
+    import_document(document, source_name="small.json")
+    event, _history, figure, _topic = pages_of(document)[-4:]
+    pages = {event: 3, figure: 3, "/sources/source-00001/": 2}
+    assert query_counts(client, pages) == pages
+    for url in pages:
+        assert 'rel="next"' not in client.get(url).content.decode(), f"{url} lists everything on one page"
+
+    import_document(era(1000), source_name="large.json")
+    assert query_counts(client, [figure, "/sources/source-00001/"]) == {figure: 4, "/sources/source-00001/": 3}

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from thaw_site.settings import env_flag
+from thaw_site.settings import env_flag, env_int
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -61,3 +61,28 @@ def test_an_unset_flag_takes_its_default(monkeypatch):
     monkeypatch.delenv("DJANGO_DEBUG", raising=False)
     assert env_flag("DJANGO_DEBUG") is False
     assert env_flag("DJANGO_DEBUG", default=True) is True
+
+
+def test_a_number_setting_takes_its_default_when_unset_or_blank(monkeypatch):
+    monkeypatch.delenv("THAW_LOCAL_CACHE_ENTRIES", raising=False)
+    assert env_int("THAW_LOCAL_CACHE_ENTRIES", 5000) == 5000
+    monkeypatch.setenv("THAW_LOCAL_CACHE_ENTRIES", " 20000 ")
+    assert env_int("THAW_LOCAL_CACHE_ENTRIES", 5000) == 20000
+
+
+def test_a_number_setting_that_is_not_a_number_stops_the_site_naming_it():
+    result = run_check(DJANGO_DEBUG="1", THAW_LOCAL_CACHE_ENTRIES="lots")
+    assert result.returncode != 0
+    assert "THAW_LOCAL_CACHE_ENTRIES must be a whole number, not 'lots'" in result.stderr
+
+
+def test_each_workers_own_cache_has_room_for_a_mid_sized_era():
+    result = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.CACHES['default'])"],
+        cwd=PROJECT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "thaw_site.settings", "DJANGO_DEBUG": "1", "REDIS_URL": ""},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "LocMemCache" in result.stdout and "'MAX_ENTRIES': 5000" in result.stdout, result.stderr

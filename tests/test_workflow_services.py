@@ -22,14 +22,6 @@ def edit(item, user, reason="edit", **fields):
 
 
 @pytest.fixture
-def draft(author):
-    topic = Topic(slug="maize", name="Maize", description="Khrushchev's maize campaign.")
-    with one_revision(topic, user=author, reason="New topic", created=True):
-        topic.save()
-    return topic
-
-
-@pytest.fixture
 def in_review(draft, author):
     submit_for_review(item=draft, by=author, note="Ready")
     return draft

@@ -183,6 +183,7 @@ class ImportBatchAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         errors, or the batch."""
         self.require(request, IMPORT)
         pending = get_object_or_404(PendingUpload.objects.defer("content"), pk=pending_id, user=editor(request))
+        background.record_if_stopped(pending)
         if pending.state == PendingUpload.State.DONE and pending.batch_id is not None:
             messages.success(request, f"Imported {pending.file_name}.")
             pending.delete()

@@ -83,6 +83,7 @@ class PendingUpload(models.Model):
     preview: Any = models.JSONField(null=True, blank=True, help_text="The dry run's report (Outcome.preview).")
     errors: Any = models.JSONField(default=list, blank=True, help_text="Why a background import failed.")
     batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    started_at = models.DateTimeField(null=True, blank=True, help_text="When its background check or import began.")
 
     def __str__(self) -> str:
         return f"Upload {self.pk}: {self.file_name}"

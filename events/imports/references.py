@@ -3,9 +3,10 @@
 Each entry becomes a source: its kind mapped from the file's type (a type several kinds share, such as BibTeX's
 @article for journal, magazine and newspaper articles, keeps an existing source's kind), authors as "Family,
 Given" or one literal name (BibTeX's brace-protected {Institution}), title, publisher, place, year, ISBN (check
-digit verified, by the import), URL (a DOI as its https://doi.org/ address when there is no URL) and access date.
+digit verified, by the import), DOI (as the source's `doi` identifier), URL and access date.
 The key is the file's own (CSL id, BibTeX key, RIS ID) when it is a valid key, otherwise made stably from the
-first author's family name, the year and the title. A source that exists already, by key, ISBN or DOI, is updated
+first author's family name, the year and the title. A source that exists already, by key, ISBN or DOI (its `doi`
+identifier, or a https://doi.org/ URL as earlier imports kept it), is updated
 over its current entry (fields the file lacks, and its status, stay), so importing the site's own /sources/csl.json,
 /sources/bibtex.bib or /sources/ris.ris back changes nothing. New sources are drafts.
 
@@ -61,6 +62,9 @@ def kind_for(file_type: str, mapping: dict[str, str], fallback: str, *, online: 
     return kinds or [SourceKind.BOOK.value]
 
 
+DOI_URL = "https://doi.org/"
+
+
 class Reader:
     """Entries of one reference file as source entries, collecting every bad field by entry."""
 
@@ -82,8 +86,8 @@ class Reader:
                 self.errors.append(
                     f"{place}, field {name}: {entry['isbn']!r} is not a valid ISBN (check digit or length)"
                 )
-        if doi and not entry.get("url"):
-            entry["url"] = f"https://doi.org/{doi}"
+        if doi:
+            entry["identifiers"] = {"doi": doi}
         entry["key"] = key.lower() if KEY.match(key.lower()) else made_key(entry)
         self.places["sources", len(self.sources)] = place
         self.sources.append((entry, kinds, doi))
@@ -94,7 +98,14 @@ class Reader:
             raise ImportFailed(self.errors)
         by_key = {source.key: source for source in Source.objects.all()}
         by_isbn = {source.isbn: source for source in by_key.values() if source.isbn}
-        by_url = {source.url.lower(): source for source in by_key.values() if source.url}
+        by_doi = {
+            source.url.lower().removeprefix(DOI_URL): source
+            for source in by_key.values()
+            if source.url.lower().startswith(DOI_URL)
+        }
+        by_doi |= {
+            source.identifiers["doi"].lower(): source for source in by_key.values() if source.identifiers.get("doi")
+        }
         entries: list[Entry] = []
         seen: dict[str, str] = {}  # key -> the place of the entry that has it
         for index, (entry, kinds, doi) in enumerate(self.sources):
@@ -104,11 +115,12 @@ class Reader:
                 or by_isbn.get(isbn)
                 or by_isbn.get(isbn_numbers.to_isbn10(isbn) if isbn.startswith("978") and len(isbn) == 13 else "")
                 or by_isbn.get(isbn_numbers.to_isbn13(isbn) if len(isbn) == 10 else "")
-                or (by_url.get(f"https://doi.org/{doi}".lower()) if doi else None)
+                or (by_doi.get(doi.lower()) if doi else None)
             )
             if existing is not None:
                 current = existing.to_interchange()
-                entry = {**current, **entry, "key": existing.key}
+                identifiers = {**current["identifiers"], **entry.get("identifiers", {})}
+                entry = {**current, **entry, "key": existing.key, "identifiers": identifiers}
                 if current["kind"] in kinds:
                     entry["kind"] = current["kind"]
             if entry["key"] in seen:

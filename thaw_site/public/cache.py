@@ -5,9 +5,9 @@ or taken down. A page is kept with its *tags* (thaw_site.publishing.generation):
 item a page shows, it links to), its own item when it is an item's page, `list` when it lists the archive, and
 `changes` when it changes with every publication (`PagePolicy.every_change`) or shows too many items to name.
 Publishing or withdrawing an item purges its tags; a kept page is served only while none of its tags was purged
-since it was built, which one indexed read of the database checks, so every worker sees a purge at once
-whatever the cache is. The same tags go out in the header a front-end cache reads (Varnish's `xkey`), which
-publishing purges too (thaw_site.publishing.frontend_caches).
+since it was built, which one read of its own tags' rows in the database checks (`changed_since`), so every
+worker sees a purge at once whatever the cache is. The same tags go out in the header a front-end cache reads
+(Varnish's `xkey`), which publishing purges too (thaw_site.publishing.frontend_caches).
 
 A page is kept under its scheme, host, path and the query parameters its view reads (`PagePolicy.query`, by
 default `page`): others (utm_*, anything unknown) are dropped from the request before the view sees it, so they

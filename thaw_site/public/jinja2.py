@@ -48,6 +48,21 @@ def regroup(items: Iterable[object], attribute: str) -> list[SimpleNamespace]:
     return [SimpleNamespace(grouper=grouper, list=list(group)) for grouper, group in itertools.groupby(items, key)]
 
 
+class PublicEnvironment(Environment):
+    """Jinja2's environment, reading `mapping.key` from a dict's keys first.
+
+    Jinja2 looks `x.key` up as an attribute first and as a key only when that raises AttributeError; the pages
+    read hundreds of keys of frozen data that way (`data.place`, `linked.target.list_data.date`), and each
+    raised and caught an exception. For a dict holding the key the answer is the same but for a key named like a
+    dict method, which no template reads as a method.
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute in obj:
+            return obj[attribute]
+        return super().getattr(obj, attribute)
+
+
 def environment(**options: Any) -> Environment:
     # Missing variables and attributes print as nothing, as in the Django template language (the backend's
     # default, DebugUndefined when DEBUG, would print them as "{{ name }}"). A template's final newline is
@@ -56,7 +71,7 @@ def environment(**options: Any) -> Environment:
     options.setdefault("keep_trailing_newline", True)
     # Autoescape on, whatever OPTIONS say (the backend's default, made certain here).
     options.pop("autoescape", None)
-    env = Environment(autoescape=True, **options)
+    env = PublicEnvironment(autoescape=True, **options)
     env.globals.update(
         {
             "static": static,

@@ -10,6 +10,7 @@ from django.core.paginator import Page
 from django.db.models.fields.json import KT
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.html import escape
+from django.utils.timezone import localdate
 
 from thaw_site.public.paging import page_or_404
 from thaw_site.publishing.items import INTERCHANGE_FORMAT, INTERCHANGE_VERSION
@@ -28,6 +29,25 @@ CREATIVE_WORK_TYPES: dict[str | None, str] = {  # looked up by a source's kind, 
     "report": "Report",
     "thesis": "Thesis",
 }
+
+# A source's kind as the Zotero item type its page saves as: Zotero takes a DC.type naming one of its item types
+# as it is (its RDF translator's detectType).
+ZOTERO_ITEM_TYPES: dict[str | None, str] = {
+    "book": "book",
+    "chapter": "bookSection",
+    "article-journal": "journalArticle",
+    "article-magazine": "magazineArticle",
+    "article-newspaper": "newspaperArticle",
+    "webpage": "webpage",
+    "manuscript": "manuscript",
+    "report": "report",
+    "speech": "presentation",
+    "thesis": "thesis",
+    "interview": "interview",
+    "motion_picture": "film",
+    "dataset": "dataset",
+}
+SITE_NAME = "Thaw"
 
 T = TypeVar("T")
 View = TypeVar("View", bound=Callable[..., HttpResponse])
@@ -233,30 +253,71 @@ def same_as_of(data: Mapping[str, Any]) -> list[str]:
     return [link.url for link in identifier_links(data.get("identifiers") or {})]
 
 
-def disputed_properties(request: HttpRequest, disputed: Iterable[Mapping[str, Any]]) -> list[JsonLd]:
-    """Each disputed fact as a PropertyValue: its preferred value, if any, and every competing value with the
-    sources it cites."""
-    properties: list[JsonLd] = []
+def disputed_claims(request: HttpRequest, disputed: Iterable[Mapping[str, Any]]) -> list[JsonLd]:
+    """Each disputed fact as a Claim about the thing the page describes: its preferred value, if any, as the
+    claim's text, and every competing value as a part, a Claim of its own citing its sources. (schema.org gives
+    Events and People no additionalProperty: that is for products, places and values.)"""
+    claims: list[JsonLd] = []
     for fact in disputed:
-        property_: JsonLd = {
-            "@type": "PropertyValue",
+        claim: JsonLd = {
+            "@type": "Claim",
             "name": fact["fact"],
             "description": "Disputed: the sources disagree"
             + ("." if fact["preferred"] else ", and none of their values is preferred."),
-            "valueReference": [
+            "hasPart": [
                 {
-                    "@type": "PropertyValue",
+                    "@type": "Claim",
                     "name": fact["fact"],
-                    "value": value["value"],
+                    "text": value["value"],
                     "citation": [request.build_absolute_uri(item_url(Kind.SOURCE, key)) for key in value["keys"]],
                 }
                 for value in fact["values"]
             ],
         }
         if fact["preferred"]:
-            property_["value"] = fact["preferred"]
-        properties.append(property_)
-    return properties
+            claim["text"] = fact["preferred"]
+        claims.append(claim)
+    return claims
+
+
+def citation_meta(request: HttpRequest, publication: Publication) -> list[tuple[str, str]]:
+    """The <meta name content> pairs reference managers read from an item page (Highwire Press citation_* tags
+    and Dublin Core, as Zotero's Embedded Metadata translator and Google Scholar do): a source's page as the work
+    itself (a book as a book with its authors, publisher and ISBN), any other item's page as a web page of this
+    site, dated by the version shown."""
+    page_url = request.build_absolute_uri(request.path)
+    data = publication.data
+    if publication.kind == Kind.SOURCE:
+        pairs = [("citation_title", publication.title), ("DC.title", publication.title)]
+        pairs += [(name, author) for author in data.get("authors", []) for name in ("citation_author", "DC.creator")]
+        if data.get("year"):
+            pairs += [("citation_publication_date", str(data["year"])), ("DC.date", str(data["year"]))]
+        if data.get("publisher"):
+            pairs += [("citation_publisher", data["publisher"]), ("DC.publisher", data["publisher"])]
+        if data.get("publisher") and data.get("kind") != "book":
+            # No container title is recorded, so the publisher names the site, journal or newspaper: without
+            # it, Zotero would take this site's og:site_name for the publication the source appeared in.
+            pairs.append(("prism.publicationName", data["publisher"]))
+        if data.get("isbn"):
+            pairs += [("citation_isbn", data["isbn"]), ("DC.identifier", f"ISBN {data['isbn']}")]
+        url = data.get("url") or page_url
+        return [
+            *pairs,
+            ("citation_public_url", url),
+            ("DC.identifier", url),
+            ("DC.type", ZOTERO_ITEM_TYPES.get(data.get("kind"), "document")),
+        ]
+    date = localdate(publication.published_at).isoformat()
+    return [
+        ("citation_title", publication.title),
+        ("citation_publication_date", date),
+        ("citation_public_url", page_url),
+        ("DC.title", publication.title),
+        ("DC.date", date),
+        ("DC.type", "webpage"),
+        ("DC.identifier", page_url),
+        ("DC.publisher", SITE_NAME),
+    ]
 
 
 def linked_url(request: HttpRequest, linked: Link) -> str:
@@ -320,7 +381,7 @@ def structured_data(
     if same_as := same_as_of(data):
         about["sameAs"] = same_as
     if data.get("disputed"):
-        about["additionalProperty"] = disputed_properties(request, data["disputed"])
+        about["subjectOf"] = disputed_claims(request, data["disputed"])
     page: JsonLd = {
         "@context": "https://schema.org",
         "@type": "Article",

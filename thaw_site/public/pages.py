@@ -10,7 +10,7 @@ from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.views.generic import DetailView, ListView
 
-from thaw_site.public.machine import structured_data
+from thaw_site.public.machine import citation_meta, structured_data
 from thaw_site.publishing.generation import once_per_generation
 from thaw_site.publishing.publications import Kind, Publication, item_url
 from thaw_site.publishing.read_models import CitingPage, LiveEventLink
@@ -185,7 +185,12 @@ class LiveDetailView(PublicationDetailView):
 
     def get_object(self, queryset: QuerySet[Publication] | None = None) -> Publication:
         try:  # at most one: the one_live_per_slug constraint
-            return Publication.objects.live().get(kind=self.kind, slug=self.kwargs["slug"])
+            # Without the search text and vector, which no page shows: the largest columns of the row.
+            return (
+                Publication.objects.live()
+                .defer("search_text", "search_vector")
+                .get(kind=self.kind, slug=self.kwargs["slug"])
+            )
         except Publication.DoesNotExist:
             raise Http404(f"No published {self.kind} here.") from None
 
@@ -196,6 +201,7 @@ class LiveDetailView(PublicationDetailView):
             links=links,
             references=references,
             structured_data=structured_data(self.request, self.object, links, references),
+            citation_meta=citation_meta(self.request, self.object),
             **kwargs,
         )
 

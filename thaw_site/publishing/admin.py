@@ -3,8 +3,8 @@ the workflow buttons, unpublished changes, and revision history with compare and
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any, cast
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -22,13 +22,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from simple_history.admin import SimpleHistoryAdmin
 
-from thaw_site.publishing import services, workflow
+from thaw_site.publishing import scheduling, services, workflow
 from thaw_site.publishing.citing import CitedItem
 from thaw_site.publishing.conflicts import EditConflict, conflict_rows, unseen_edits
 from thaw_site.publishing.items import Publishable
 from thaw_site.publishing.publications import Publication
 from thaw_site.publishing.revisions import one_revision
+from thaw_site.publishing.schedules import Schedule, open_schedule
+from thaw_site.publishing.watchlists import is_watching, unwatch, watch
 from thaw_site.text.markup import coverage_in_words
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 admin.site.site_header = "Thaw editorial admin"
 admin.site.site_title = "Thaw admin"
@@ -37,7 +42,20 @@ admin.site.index_title = "The era, 1953–1964"
 EDIT_FIELDS = ("edit_summary", "base_revision")
 
 # The workflow's actions, by the services' names, as their buttons read.
-TRANSITIONS = {"submit": "Submit for review", "publish": "Publish", "send_back": "Send back", "withdraw": "Withdraw"}
+TRANSITIONS = {
+    "submit": "Submit for review",
+    "publish": "Publish",
+    "schedule": "Schedule",
+    "unschedule": "Cancel schedule",
+    "send_back": "Send back",
+    "withdraw": "Withdraw",
+}
+# The permission each action needs: scheduling is publishing (or withdrawing) later.
+ACTION_PERMISSIONS = {
+    **services.PERMISSIONS,
+    "schedule": "thaw_site.publish_item",
+    "unschedule": "thaw_site.publish_item",
+}
 
 # An item as the admin's queryset gives it: a working copy annotated with its latest and live revision ids.
 AdminItem = Any
@@ -59,6 +77,25 @@ class AutocompleteSelectWithLabelledBlank(AutocompleteSelect):
         if value == "":
             option["attrs"]["label"] = "(none)"
         return option
+
+
+class ScheduleForm(forms.Form):
+    """The times of a schedule, as a browser's date and time inputs send them (admin/thaw/schedule_fields.html),
+    read in the site's time zone."""
+
+    schedule_publish_at = forms.DateTimeField(label="Go live at", required=False)
+    schedule_withdraw_at = forms.DateTimeField(label="Come down at", required=False)
+
+    def times(self, item: Publishable) -> tuple[Any, Any]:
+        if not self.is_valid():
+            raise ValidationError(
+                [
+                    f"“{item}”: {self.fields[name].label}: {' '.join(str(error) for error in errors)}"
+                    for name, errors in self.errors.items()
+                ],
+                code="invalid",
+            )
+        return self.cleaned_data["schedule_publish_at"], self.cleaned_data["schedule_withdraw_at"]
 
 
 class RevisionForm(forms.ModelForm):  # type: ignore[type-arg]  # ItemAdmin sets the model per item kind
@@ -163,7 +200,9 @@ class ItemAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple-history shi
 
     class Media:
         js = [
-            "admin/js/source_keys.js",  # lists source keys under cited fields; inert elsewhere
+            "admin/js/source_keys.js",  # lists source keys under cited facts' fields; inert elsewhere
+            "admin/js/source_picker.js",  # the body's source picker (admin/thaw/live_preview.html)
+            "admin/js/live_preview.js",  # the body's live preview (admin/thaw/live_preview.html)
             "admin/js/select2_labels.js",  # names the autocomplete widgets after their fields
         ]
 
@@ -234,6 +273,13 @@ class ItemAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple-history shi
         with one_revision(obj, user=request.user, reason=form.cleaned_data["edit_summary"], created=not change):
             obj.save()
             super().save_related(request, form, formsets, change)
+        watch(request.user, obj)  # as on MediaWiki, editors watch what they create or edit
+        if change and (cancelled := scheduling.cancel_after_edit(obj, by=request.user)):
+            messages.warning(
+                request,
+                f"Your edit cancelled the schedule ({cancelled.describe()}): “{obj}” needs review again, and "
+                f"{cancelled.scheduled_by} has been told.",
+            )
 
     # The workflow on the change form.
 
@@ -244,6 +290,11 @@ class ItemAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple-history shi
                 "<path:object_id>/workflow/<str:transition>/",
                 self.admin_site.admin_view(self.transition_view),
                 name=f"{prefix}_transition",
+            ),
+            path(
+                "<path:object_id>/watch/",
+                self.admin_site.admin_view(self.watch_view),
+                name=f"{prefix}_watch",
             ),
             path(
                 "<path:object_id>/revisions/",
@@ -270,20 +321,24 @@ class ItemAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple-history shi
     def workflow_context(self, request: HttpRequest, obj: AdminItem) -> dict[str, Any]:
         user = request.user
         live = workflow.live_publication(obj)
+        schedule = open_schedule(obj)
         allowed = {
             "submit": services.can_submit(obj),
-            "send_back": obj.status == "in_review",
             "publish": obj.status == "in_review",
+            "schedule": obj.status == "in_review" or live is not None,
+            "unschedule": schedule is not None,
+            "send_back": obj.status == "in_review",
             "withdraw": live is not None,
         }
+        transitions = [
+            (name, TRANSITIONS[name]) for name, ok in allowed.items() if ok and user.has_perm(ACTION_PERMISSIONS[name])
+        ]
         return {
             "live": live,
+            "schedule": schedule,
+            "can_schedule": ("schedule", TRANSITIONS["schedule"]) in transitions,
             "unpublished_changes": workflow.unpublished_changes(obj),
-            "transitions": [
-                (name, TRANSITIONS[name])
-                for name, ok in allowed.items()
-                if ok and user.has_perm(services.PERMISSIONS[name])
-            ],
+            "transitions": transitions,
         }
 
     def add_view(
@@ -309,7 +364,11 @@ class ItemAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple-history shi
                 raise PermissionDenied
             self.run_transition(request, obj, transition, request.POST.get("edit_summary", ""))
             return redirect(self.change_url(obj))
-        extra_context = {**(extra_context or {}), "workflow": self.workflow_context(request, obj)}
+        extra_context = {
+            **(extra_context or {}),
+            "workflow": self.workflow_context(request, obj),
+            "watching": is_watching(cast("User", request.user), obj),
+        }
         response: HttpResponse = super().change_view(request, object_id, form_url, extra_context)
         return response
 
@@ -341,6 +400,8 @@ class ItemAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple-history shi
             "send_back": lambda: services.send_back(item=obj, by=request.user, comment=text),
             "publish": lambda: services.publish(item=obj, by=request.user, note=text),
             "withdraw": lambda: services.withdraw(item=obj, by=request.user, note=text),
+            "schedule": lambda: self.schedule(request, obj, text),
+            "unschedule": lambda: scheduling.unschedule(item=obj, by=request.user, note=text),
         }
         if transition not in actions:
             raise Http404("No such transition.")
@@ -349,7 +410,16 @@ class ItemAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple-history shi
         except (PermissionDenied, ValidationError) as error:
             messages.error(request, " ".join(getattr(error, "messages", None) or [str(error)]))
         else:
-            messages.success(request, f"“{obj}” is now {obj.get_status_display().lower()}.")
+            if transition == "schedule" and (schedule := open_schedule(obj)):
+                messages.success(request, f"“{obj}” is scheduled: it {schedule.describe()}.")
+            elif transition == "unschedule":
+                messages.success(request, f"“{obj}” is no longer scheduled.")
+            else:
+                messages.success(request, f"“{obj}” is now {obj.get_status_display().lower()}.")
+
+    def schedule(self, request: HttpRequest, obj: AdminItem, note: str) -> object:
+        publish_at, withdraw_at = ScheduleForm(request.POST).times(obj)
+        return scheduling.schedule(item=obj, by=request.user, publish_at=publish_at, withdraw_at=withdraw_at, note=note)
 
     @method_decorator(require_POST)
     @transaction.atomic
@@ -357,6 +427,22 @@ class ItemAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple-history shi
         """A workflow button outside the change form (the review queue's): back to where it was pressed."""
         obj = self.viewable(request, object_id)
         self.run_transition(request, obj, transition, request.POST.get("note", ""))
+        back = request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+            return redirect(back)
+        return redirect(self.change_url(obj))
+
+    @method_decorator(require_POST)
+    def watch_view(self, request: HttpRequest, object_id: str) -> HttpResponseRedirect:
+        """Watch (watch=1) or unwatch the item, for the signed-in editor only: back to where it was pressed."""
+        obj = self.viewable(request, object_id)
+        user = cast("User", request.user)
+        if request.POST.get("watch") == "1":
+            watch(user, obj)
+            messages.success(request, f"“{obj}” is on your watchlist.")
+        else:
+            unwatch(user, obj)
+            messages.success(request, f"“{obj}” is no longer on your watchlist.")
         back = request.POST.get("next", "")
         if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
             return redirect(back)
@@ -372,6 +458,8 @@ class ItemAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple-history shi
         obj: AdminItem | None = None,
     ) -> HttpResponse:
         form = context["adminform"].form
+        # The live preview and the source picker: for a cited item's body, to those its preview answers.
+        context["live_preview"] = issubclass(self.model, CitedItem) and self.has_change_permission(request)
         if obj is not None and (conflict := getattr(form, "conflict", None)):
             formsets = [inline.formset for inline in context["inline_admin_formsets"]]
             context["conflict"] = {"latest": conflict.latest, "rows": conflict_rows(conflict, obj, form, formsets)}
@@ -471,7 +559,10 @@ def admin_url_of(item: models.Model, view: str, *args: object) -> str:
 
 def queue_links(entry: workflow.QueueEntry) -> dict[str, str]:
     """Where a review-queue entry's links and buttons go."""
-    links = {name: admin_url_of(entry.item, "transition", name) for name in ("publish", "send_back")}
+    links = {
+        name: admin_url_of(entry.item, "transition", name)
+        for name in ("publish", "schedule", "unschedule", "send_back")
+    }
     links["change"] = admin_url_of(entry.item, "change")
     links["preview"] = preview_url(entry.item)
     if entry.live and entry.latest:
@@ -496,11 +587,29 @@ def review_queue_view(request: HttpRequest) -> TemplateResponse:
     models = viewable_models(request)
     if not models:
         raise PermissionDenied
+    entries = workflow.in_review(models)
+    schedules = {(schedule.kind, schedule.item_uid): schedule for schedule in Schedule.objects.open()}
     context = {
         **admin.site.each_context(request),
         "title": "Review queue",
-        "entries": [(entry, queue_links(entry)) for entry in workflow.in_review(models)],
+        "entries": [
+            (entry, queue_links(entry), schedules.get((workflow.kind_of(entry.item), entry.item.uid)))
+            for entry in entries
+        ],
+        "scheduled": scheduled_items(schedules.values(), models),
         "can_publish": request.user.has_perm(services.PERMISSIONS["publish"]),
         "can_send_back": request.user.has_perm(services.PERMISSIONS["send_back"]),
     }
     return TemplateResponse(request, "admin/thaw/review_queue.html", context)
+
+
+def scheduled_items(
+    schedules: Iterable[Schedule], models: Sequence[type[Publishable]]
+) -> list[tuple[Schedule, Any, str]]:
+    """Every open schedule of an item the user may see, soonest first, with its item and the item's change page."""
+    kinds = {workflow.kind_of(model): model for model in models}  # type: ignore[arg-type]  # kind_of reads the class's _meta
+    found = []
+    for schedule in schedules:
+        if schedule.kind in kinds and (item := schedule.item()) is not None:
+            found.append((schedule, item, change_url_of(item)))
+    return sorted(found, key=lambda pair: (pair[0].due_at or pair[0].finished_at or pair[0].created_at, pair[0].pk))

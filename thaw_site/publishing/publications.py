@@ -44,6 +44,7 @@ def models_by_kind() -> dict[str, type["Publishable"]]:
     return {cast(str, model._meta.model_name): model for model in publishable_models()}
 
 
+@cache
 def url_names() -> dict[str, str]:
     """Each kind's public URL name, as its model declares it (`public_url_name`)."""
     return {kind: model.public_url_name for kind, model in models_by_kind().items()}

@@ -7,8 +7,8 @@ server, and records one history row whose change reason names the transition and
                      in review ──send back (with a comment)──▶ draft
 
 A published item edited afterwards keeps its live publication (the public sees that) and is submitted like a
-draft. The four-eyes rule (setting THAW_FOUR_EYES, on by default): nobody publishes changes they made themselves,
-superusers excepted.
+draft. Each transition notifies whoever should hear of it (thaw_site.publishing.notifications). The four-eyes
+rule (setting THAW_FOUR_EYES, on by default): nobody publishes changes they made themselves, superusers excepted.
 """
 
 import datetime
@@ -21,14 +21,16 @@ from django.db import transaction
 from django.db.models import QuerySet, prefetch_related_objects
 from django.utils import timezone
 
-from thaw_site.publishing import workflow
+from thaw_site.publishing import notifications, workflow
 from thaw_site.publishing.citing import citation_problems
 from thaw_site.publishing.generation import MANY, retire
 from thaw_site.publishing.items import Status
 from thaw_site.publishing.publications import Publication, list_data
 from thaw_site.publishing.read_models import remove_live_rows, write_live_rows, write_read_models
 from thaw_site.publishing.revisions import one_revision
+from thaw_site.publishing.schedules import cancel_on_withdraw, cancel_publishing, settle_on_publish
 from thaw_site.publishing.search_vectors import searchable_text, store_search_vectors
+from thaw_site.publishing.watchlists import watch
 from thaw_site.publishing.workflow import kind_of, live_publication, reason_with
 from thaw_site.text.identifiers import valid_identifiers
 
@@ -231,6 +233,7 @@ def submit_for_review(*, item: "Publishable", by: "User | AnonymousUser | None",
     lock(item)
     require_state(can_submit(item), item, "submitted for review")
     record_status(item, Status.IN_REVIEW, by=by, reason=reason_with(workflow.SUBMITTED, note))
+    notifications.submitted(item, by=by, note=note)
 
 
 @transaction.atomic
@@ -240,7 +243,9 @@ def send_back(*, item: "Publishable", by: "User | AnonymousUser | None", comment
     lock(item)
     require_state(item.status == Status.IN_REVIEW, item, "sent back")
     require_note(comment, "a comment saying what needs to change")
+    cancel_publishing(item, by=by, why=f"Sent back by {by}.")
     record_status(item, Status.DRAFT, by=by, reason=reason_with(workflow.SENT_BACK, comment.strip()))
+    notifications.sent_back(item, by=by, comment=comment.strip())
 
 
 def check_four_eyes(item: "Publishable", by: "User") -> None:
@@ -260,7 +265,9 @@ def publish(*, item: "Publishable", by: "User | AnonymousUser | None", note: str
     check_four_eyes(item, cast("User", by))
     if problems := citation_problems(item):
         raise ValidationError(problems, code="citation_policy")
+    settle_on_publish(item, by=by)
     record_status(item, Status.PUBLISHED, by=by, reason=reason_with(workflow.PUBLISHED, note))
+    notifications.published(item, by=by, note=note)
     return make_live(item, by=cast("User", by), note=note)
 
 
@@ -271,7 +278,9 @@ def withdraw(*, item: "Publishable", by: "User | AnonymousUser | None", note: st
     lock(item)
     require_state(live_publication(item) is not None, item, "withdrawn (it is not on the public site)")
     require_note(note, "why the item is withdrawn")
+    cancel_on_withdraw(item, by=by)
     record_status(item, Status.WITHDRAWN, by=by, reason=reason_with(workflow.WITHDRAWN, note))
+    notifications.withdrawn(item, by=by, note=note)
     take_down(item)
 
 
@@ -306,9 +315,11 @@ def restore_revision(
     restore_fields(item, revision)
     item.full_clean(exclude=["uid"])
     item.status = Status.DRAFT
+    cancel_publishing(item, by=by, why=f"{by} restored revision {revision.history_id}: a draft again.")
     with one_revision(
         item, user=by, reason=reason_with(f"{workflow.RESTORED} {revision.history_id}", note), created=False
     ):
         item.save()
         restore_related(item, revision)
+    watch(by, item)
     return workflow.latest_revision(item)

@@ -13,6 +13,12 @@ to the bare /_bench/hello/ view measured by the same gunicorn, so the figures
 travel between machines. The gunicorn worker's resident memory is read after
 each run. Needs `wrk` and `/usr/bin/time` (Debian package `time`).
 
+Then the uncached event, figure and source pages against the framework's floor (thaw_site/floor.py: plain
+Django, no apps, no middleware) and against the site's own bare view, floor and page in turn for --rounds
+rounds: in-process, calling the WSGI applications in a loop (thaw_site/management/floor.py), and over HTTP with
+a gunicorn worker for each. `--floor-only` measures just that (after the import) and replaces only its section
+of the report. `--era FILE` keeps the generated era there and reuses it when it is already there.
+
 Then the mixed workload on each database: gunicorn with two workers sharing
 Redis (--redis), and `loadcheck` with --readers threads reading the home page,
 the lists and the first --mixed-items live items while its editor publishes
@@ -46,11 +52,18 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from thaw_site.management import floor
 from thaw_site.management.varnish import running_varnish, varnishd
 from thaw_site.progress import Progress
 
 REPORT = Path(settings.BASE_DIR) / "docs" / "benchmarks.md"
 HOST = "127.0.0.1"
+# The section of the report `--floor-only` replaces.
+FLOOR_HEADING = "## Uncached pages against the framework's floor"
+ITEM_PAGES = ("event page", "figure page (most events)", "source page (most citations)")
+# Seconds a turn of the floor measurements: in-process, and over HTTP with wrk.
+FLOOR_TURN_SECONDS = 0.5
+FLOOR_HTTP_TURN_SECONDS = 1
 # Each word is in the titles of about a tenth of the generated events: the search matches hundreds of them.
 SEARCH_WORDS = "agricultural+reform"
 
@@ -99,6 +112,7 @@ class Results(TypedDict):
     pages: list[PageRow]
     workers: list[WorkerRow]
     mixed: list[MixedRow]
+    floor: list[floor.FloorRow]
 
 
 def run(command: Sequence[str], env: Mapping[str, str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
@@ -163,9 +177,21 @@ class Command(BaseCommand):
         parser.add_argument("--readers", type=int, default=32, help="Reader threads of the mixed workload.")
         parser.add_argument("--mixed-seconds", type=int, default=60, help="Length of the mixed workload.")
         parser.add_argument("--mixed-items", type=int, default=300, help="Live items the mixed workload reads.")
+        parser.add_argument(
+            "--floor-only",
+            action="store_true",
+            help="Only the item pages against the framework's floor; replace that section of the report.",
+        )
+        parser.add_argument("--rounds", type=int, default=7, help="Rounds of the floor measurements (default 7).")
+        parser.add_argument(
+            "--era", metavar="FILE", help="The generated era: read if it exists, else generated there and kept."
+        )
 
     def handle(self, *args: Any, events: int, duration: int, postgres: str | None, output: str, **options: Any) -> None:
         self.mixed_options = {key: options[key] for key in ("redis", "readers", "mixed_seconds", "mixed_items")}
+        self.floor_only, self.rounds = options["floor_only"], options["rounds"]
+        if not 1 <= self.rounds <= 50:
+            raise CommandError("--rounds must be between 1 and 50")
         for tool in ("wrk", "/usr/bin/time", "gunicorn"):
             if not shutil.which(tool) and not shutil.which(Path(sys.executable).parent / tool):
                 raise CommandError(f"{tool} is not installed (apt-get install -y wrk time; pip install gunicorn)")
@@ -174,20 +200,25 @@ class Command(BaseCommand):
         self.duration = duration
         workdir = Path(tempfile.mkdtemp(prefix="thaw-bench-"))
         try:
-            self.results: Results = {"imports": [], "pages": [], "workers": [], "mixed": []}
-            era = workdir / "era.json"
-            self.log(f"Generating {events} events into {era}")
-            figures, sources = max(1, events // 5), max(1, events // 10)
+            self.results: Results = {"imports": [], "pages": [], "workers": [], "mixed": [], "floor": []}
+            era = Path(options["era"]) if options["era"] else workdir / "era.json"
             env = self.environment(f"sqlite:///{workdir / 'bench.sqlite3'}")
-            run([sys.executable, "manage.py", "generate_era", "--events", str(events), "--figures", str(figures),
-                 "--sources", str(sources), "--output", str(era)], env)  # fmt: skip
+            if era.exists():
+                self.log(f"Reusing the generated era in {era}")
+            else:
+                self.log(f"Generating {events} events into {era}")
+                figures, sources = max(1, events // 5), max(1, events // 10)
+                run([sys.executable, "manage.py", "generate_era", "--events", str(events), "--figures", str(figures),
+                     "--sources", str(sources), "--output", str(era)], env)  # fmt: skip
             run([sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], env)
             databases = [("SQLite", env["DATABASE_URL"])] + ([("PostgreSQL", postgres)] if postgres else [])
             for name, url in databases:
                 self.measure_database(name, url, era)
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
-        report = self.report(events, duration)
+        report = self.floor_report() if self.floor_only else self.report(events, duration)
+        if self.floor_only:
+            report = replace_section(Path(output).read_text(encoding="utf-8") if Path(output).exists() else "", report)
         Path(output).write_text(report, encoding="utf-8")
         self.stdout.write(report)
         self.stdout.write(f"Written to {output}")
@@ -220,6 +251,9 @@ class Command(BaseCommand):
         peak = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", timed.stderr).group(1)) / 1024
         self.results["imports"].append({"database": name, "seconds": seconds, "cpu": user, "peak_mb": peak})
         pages = self.pages(era)
+        self.against_floor(name, url, [(label, path) for label, path in pages if label in ITEM_PAGES])
+        if self.floor_only:
+            return
         for cached in (False, True):
             self.serve_and_load(name, url, pages, cached)
         self.mixed_workload(name, url, through_varnish=False)
@@ -295,6 +329,39 @@ class Command(BaseCommand):
             self.results["workers"].append(
                 {"database": name, "mode": mode, "rss_mb": max((rss_mb(pid) for pid in workers), default=0)}
             )
+
+    def against_floor(self, name: str, url: str, pages: Sequence[tuple[str, str]]) -> None:
+        """The item pages, uncached, against the floor and the bare view: in-process, then over HTTP."""
+        env = self.environment(url)
+        self.log(f"{name}: item pages against the floor, in-process")
+        progress = Progress(self.stderr, f"{name}: in-process rounds", self.rounds)
+        rows = floor.in_process(env, pages, rounds=self.rounds, seconds=FLOOR_TURN_SECONDS, on_round=progress.update)
+        progress.finish()
+        self.results["floor"] += [{"database": name, "harness": "in-process", **row} for row in rows]
+        self.log(f"{name}: item pages against the floor, over HTTP")
+        site_port, floor_port = free_port(), free_port()
+        site_env = self.environment(url, THAW_CACHE_PAGES="0", WEB_CONCURRENCY="1")
+        floor_env = self.environment(url, DJANGO_SETTINGS_MODULE="thaw_site.floor", WEB_CONCURRENCY="1")
+        with self.gunicorn(site_env, site_port), self.gunicorn(floor_env, floor_port):
+            progress = Progress(self.stderr, f"{name}: HTTP rounds", self.rounds)
+            rows = floor.interleaved(
+                [("bare view", floor.BARE), *pages],
+                lambda path: wrk(f"http://{HOST}:{floor_port}{path}", FLOOR_HTTP_TURN_SECONDS)["rate"],
+                lambda path: wrk(f"http://{HOST}:{site_port}{path}", FLOOR_HTTP_TURN_SECONDS)["rate"],
+                rounds=self.rounds,
+                on_round=progress.update,
+            )
+            progress.finish()
+        self.results["floor"] += [{"database": name, "harness": "HTTP", **row} for row in rows]
+
+    def floor_report(self) -> str:
+        lines = floor.report(
+            self.results["floor"],
+            rounds=self.rounds,
+            seconds=FLOOR_TURN_SECONDS,
+            http_seconds=FLOOR_HTTP_TURN_SECONDS,
+        )
+        return "\n".join(lines) + "\n"
 
     def mixed_workload(self, name: str, url: str, *, through_varnish: bool) -> None:
         """Two workers sharing Redis, readers and an editor publishing every 5 s (loadcheck), maybe via Varnish."""
@@ -378,7 +445,7 @@ class Command(BaseCommand):
         lines += ["| --- | --- | ---: |"]
         lines += [f"| {r['database']} | {r['mode']} | {r['rss_mb']:.0f} |" for r in self.results["workers"]]
         lines += self.mixed_report()
-        return "\n".join(lines) + "\n"
+        return "\n".join(lines) + "\n\n" + self.floor_report()
 
     def mixed_report(self) -> list[str]:
         options = self.mixed_options
@@ -404,3 +471,13 @@ class Command(BaseCommand):
                 f"| {f['stale']} / {f['checked_for_staleness']} | {f['publishes']} | {f['errors']} |"
             )
         return lines
+
+
+def replace_section(report: str, section: str) -> str:
+    """The report with its section under FLOOR_HEADING (up to the next heading of its level) replaced by
+    `section`, or `section` appended when it has none."""
+    start = report.find(FLOOR_HEADING)
+    if start == -1:
+        return report.rstrip("\n") + "\n\n" + section if report else section
+    end = report.find("\n## ", start + len(FLOOR_HEADING))
+    return report[:start] + section + (report[end:] if end != -1 else "")
