@@ -45,4 +45,9 @@ urlpatterns = [
         editors_view(citation_views.source_keys, ["events.view_source"]),
         name="source-keys",
     ),
+    path(
+        f"{settings.ADMIN_URL}citations/sources.json",
+        admin.site.admin_view(citation_views.source_search),
+        name="source-search",
+    ),
 ]

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from events.interchange import import_document
 from events.models import Topic
 from tests.factories import StaffFactory, SuperuserFactory
+from tests.hostile_era import hostile_document
 from tests.shared_data import SHARED, is_transactional, shared_dataset
 from thaw_site.publishing.revisions import one_revision
 
@@ -24,6 +25,12 @@ def era():
     Imported once and shared by the tests that request it (tests/shared_data.py); a transactional test imports
     its own committed copy."""
     return import_document(json.loads(ERA_TEXT), source_name=ERA_FILE.name)
+
+
+@shared_dataset
+def hostile_era():
+    """A generated era made hostile (tests/hostile_era.py), imported: drafts and items in review among the live."""
+    return import_document(hostile_document(), source_name="hostile.json")
 
 
 @pytest.fixture

@@ -39,3 +39,12 @@ class SuperuserFactory(StaffFactory):
 
     username = "admin"
     is_superuser = True
+
+
+def staff_with(username, *codenames):
+    """Staff in no group holding just these permissions (by codename): staff_with("vika", "view_event")."""
+    from django.contrib.auth.models import Permission
+
+    user = StaffFactory(username=username)
+    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    return user

@@ -2,16 +2,17 @@
 
 import io
 import logging
+import threading
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 
 from events.models import Topic
 from tests.factories import StaffFactory
 from thaw_site.publishing import services
-from thaw_site.publishing.notifications import Notification, NotificationPreference, notify
+from thaw_site.publishing.notifications import Notification, NotificationPreference, notify, send_digests
 from thaw_site.publishing.revisions import one_revision
 from thaw_site.publishing.watchlists import watch
 
@@ -206,3 +207,27 @@ def test_notify_leaves_out_the_actor_and_returns_what_it_made(commits, draft, au
     assert [n.recipient for n in made] == [reviewer]
     assert mail.outbox[0].subject == "[Thaw] anna's change cancelled your schedule of “Maize”"
     assert "Edited after approval" in mail.outbox[0].body
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs two real connections racing on PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_two_digest_runs_at_once_send_each_digest_once(author, reviewer):
+    topic = Topic.objects.create(slug="virgin-lands", name="Virgin Lands")
+    NotificationPreference.objects.create(user=reviewer, kind="submitted", delivery="digest")
+    services.submit_for_review(item=topic, by=author)
+    barrier, sent = threading.Barrier(2), []
+
+    def run():
+        try:
+            barrier.wait()
+            sent.append(send_digests())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(sent) == [0, 1]
+    assert [m.to for m in mail.outbox] == [["boris@example.org"]]

@@ -276,7 +276,7 @@ def test_a_reviewer_may_cancel_a_schedule_before_its_time(event, author, reviewe
     unschedule(item=event, by=other_reviewer, note="Not yet")
     made.refresh_from_db()
     assert (made.state, made.message) == (ScheduleState.CANCELLED, "Cancelled by vera: Not yet")
-    with pytest.raises(ValidationError, match="has no schedule"):
+    with pytest.raises(ValidationError, match="is not scheduled: it can't be unscheduled"):
         unschedule(item=event, by=other_reviewer)
     clock.move_to(TOMORROW_9)
     assert run() == "" and live_publication(event) is None
@@ -382,7 +382,7 @@ def test_two_runs_at_once_publish_each_item_once_on_postgresql(author, reviewer)
         def race(index):
             try:
                 barrier.wait()
-                outcomes[index] = run_due()
+                outcomes[index] = run_due().outcomes
             finally:
                 connection.close()
 
@@ -399,3 +399,105 @@ def test_two_runs_at_once_publish_each_item_once_on_postgresql(author, reviewer)
         assert event.history.filter(history_change_reason__startswith="Published").count() == 1
         assert event.history.filter(history_change_reason__startswith="Withdrawn").count() == 1
     print(f"steps taken by each run: {[len(ran) for ran in outcomes]}")
+
+
+SQLITE_SETUP = """
+import datetime
+from django.contrib.auth.models import Group, User
+from django.utils import timezone
+from events.models import Event
+from thaw_site.publishing.revisions import one_revision
+from thaw_site.publishing.schedules import Schedule
+from thaw_site.publishing.services import submit_for_review
+from thaw_site.publishing.workflow import latest_revision
+
+author = User.objects.create(username="anna", is_staff=True)
+author.groups.add(Group.objects.get(name="Authors"))
+reviewer = User.objects.create(username="boris", is_staff=True)
+reviewer.groups.add(Group.objects.get(name="Reviewers"))
+due = timezone.now() - datetime.timedelta(hours=1)
+for n in range({count}):
+    event = Event(slug=f"race-{{n}}", title=f"Race {{n}}", date="1956")
+    with one_revision(event, user=author, reason="New event", created=True):
+        event.save()
+    submit_for_review(item=event, by=author)
+    Schedule.objects.create(
+        kind="event", item_uid=event.uid, publish_at=due, withdraw_at=due + datetime.timedelta(minutes=1),
+        revision_id=latest_revision(event).history_id, scheduled_by=reviewer, created_at=due,
+    )
+"""
+
+SQLITE_RUN = """
+import os, time
+from django.core.management import call_command
+while not os.path.exists({go!r}):
+    time.sleep(0.005)
+call_command("publish_scheduled")
+"""
+
+SQLITE_COUNT = """
+from events.models import Event
+from thaw_site.publishing.publications import Publication
+print("COUNT", Publication.objects.count(), Publication.objects.filter(is_live=True).count(), *sorted(
+    (event.history.filter(history_change_reason__startswith="Published").count(),
+     event.history.filter(history_change_reason__startswith="Withdrawn").count()) for event in Event.objects.all()
+))
+"""
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite claim; PostgreSQL's is raced above")
+def test_two_runs_at_once_publish_each_item_once_on_sqlite(tmp_path):
+    """Two real processes on one SQLite file: each step is claimed by a write as its transaction's first statement."""
+    import os
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "DJANGO_DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'race.sqlite3'}"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+
+    def manage(*args):
+        return subprocess.run([sys.executable, "manage.py", *args], cwd=root, env=env, capture_output=True, text=True)
+
+    count = 25
+    assert manage("migrate", "-v0").returncode == 0
+    assert manage("shell", "-c", SQLITE_SETUP.format(count=count)).returncode == 0
+    go = tmp_path / "go"
+    command = [sys.executable, "manage.py", "shell", "-v", "0", "-c", SQLITE_RUN.format(go=str(go))]
+    runs = [
+        subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    time.sleep(1)
+    go.touch()  # both have started Django by now (they wait for this file): they run at once
+    outputs = [run.communicate(timeout=300) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], [err for _, err in outputs]
+    lines = [line for out, _ in outputs for line in out.splitlines() if not line.startswith("Stopped")]
+    assert len(lines) == len(set(lines))  # no step twice
+    third = manage("publish_scheduled").stdout.splitlines()  # what a run that yielded left, if any
+    assert len(lines) + len(third) == 2 * count
+    counted = manage("shell", "-c", SQLITE_COUNT).stdout.split("COUNT")[-1].split()
+    assert counted == [str(count), "0", *["(1,", "1)"] * count]  # each published once, then withdrawn once
+    print(f"steps taken by each run: {[len(out.splitlines()) for out, _ in outputs]}, then {len(third)}")
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's busy database")
+def test_a_run_kept_waiting_by_another_writer_stops_and_leaves_the_rest_pending(event, reviewer, clock, monkeypatch):
+    from django.db import OperationalError
+
+    from thaw_site.publishing import scheduling
+
+    made = schedule(item=event, by=reviewer, publish_at=TOMORROW_9)
+    clock.move_to(TOMORROW_9)
+
+    def busy(now):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(scheduling, "run_next", busy)
+    assert run() == "Stopped: another run (or writer) kept the database busy; it does what is due.\n"
+    made.refresh_from_db()
+    assert made.state == ScheduleState.PENDING
+    monkeypatch.undo()
+    assert run().startswith("Published event “The speech”")

@@ -33,6 +33,7 @@ RENDERER_OUTPUT = re.compile(r"^(?:\w+\.)*rendered(?:\.\w+)+$")
 RENDERER_OUTPUT_IN = {
     "templates/jinja2/includes/editors_notes.html": {"note.html"},
     "templates/jinja2/includes/disputed_facts.html": {"value.html"},
+    "templates/jinja2/preview/live.html": {"fact.html"},  # a structured fact's citation: data.rendered[<field>]
 }
 # Modules allowed to call mark_safe: the renderer itself, should it ever need to.
 RAW_SQL_ALLOWED = {

@@ -4,13 +4,18 @@ A refused role gets PermissionDenied whatever the state (permission is checked b
 acting in the wrong state gets ValidationError(code="invalid_state"); and in both cases the status is unchanged.
 """
 
+import datetime
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from events.models import Event, Period, Source, Topic
 from people.models import Figure
 from thaw_site.publishing.items import Status
 from thaw_site.publishing.revisions import one_revision
+from thaw_site.publishing.schedules import Schedule
+from thaw_site.publishing.scheduling import schedule, unschedule
 from thaw_site.publishing.services import publish, send_back, submit_for_review, withdraw
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +44,14 @@ withdraw   draft      no        no    no     no           na       na
 withdraw   in_review  no        no    no     no           na       na
 withdraw   published  no        no    no     no           ok       ok
 withdraw   withdrawn  no        no    no     no           na       na
+schedule   draft      no        no    no     no           na       na
+schedule   in_review  no        no    no     no           ok       ok
+schedule   published  no        no    no     no           na       na
+schedule   withdrawn  no        no    no     no           na       na
+unschedule draft      no        no    no     no           na       na
+unschedule in_review  no        no    no     no           na       na
+unschedule published  no        no    no     no           na       na
+unschedule withdrawn  no        no    no     no           na       na
 """
 
 
@@ -54,17 +67,21 @@ ACTIONS = {
     "send_back": lambda item, by: send_back(item=item, by=by, comment="Cite the decree."),
     "publish": lambda item, by: publish(item=item, by=by, note="Checked"),
     "withdraw": lambda item, by: withdraw(item=item, by=by, note="Retracted"),
+    # Scheduling is publishing later (thaw_site.publishing.scheduling): an item in review, a time to come.
+    "schedule": lambda item, by: schedule(item=item, by=by, publish_at=timezone.now() + datetime.timedelta(days=1)),
+    "unschedule": lambda item, by: unschedule(item=item, by=by),
 }
 AFTER = {
     "submit": Status.IN_REVIEW,
     "send_back": Status.DRAFT,
     "publish": Status.PUBLISHED,
     "withdraw": Status.WITHDRAWN,
+    "schedule": Status.IN_REVIEW,  # until its time
 }
 
 
 def test_the_table_covers_every_cell():
-    assert len(CELLS) * len(MODELS) == len(ACTIONS) * len(STATES) * len(ROLES) * len(MODELS) == 480
+    assert len(CELLS) * len(MODELS) == len(ACTIONS) * len(STATES) * len(ROLES) * len(MODELS) == 720
 
 
 def to_draft(item, by):
@@ -104,6 +121,7 @@ def test_workflow_cell(era, users_by_role, model, state, action, role):
         ACTIONS[action](item, users_by_role[role])
         item.refresh_from_db()
         assert item.status == AFTER[action]
+        assert Schedule.objects.open().of(item).exists() == (action == "schedule")
         return
     with pytest.raises(PermissionDenied if expected == "no" else ValidationError) as caught:
         ACTIONS[action](item, users_by_role[role])
@@ -111,3 +129,4 @@ def test_workflow_cell(era, users_by_role, model, state, action, role):
         assert caught.value.code == "invalid_state"
     item.refresh_from_db()
     assert item.status == before
+    assert not Schedule.objects.open().of(item).exists()

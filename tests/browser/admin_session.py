@@ -1,9 +1,10 @@
 """An editor signed in to the admin, in a browser context of their own (their own cookies)."""
 
 
-def signed_in(chromium, base_url, username, width=1280):
-    # bypass_csp lets a test inject axe-core (tests/browser/axe.py); the pages' own scripts are unaffected.
-    context = chromium.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
+def signed_in(chromium, base_url, username, width=1280, bypass_csp=True):
+    # bypass_csp lets a test inject axe-core (tests/browser/axe.py); the pages' own scripts are unaffected. A test
+    # that proves the pages' scripts work under the site's Content-Security-Policy passes bypass_csp=False.
+    context = chromium.new_context(viewport={"width": width, "height": 900}, bypass_csp=bypass_csp)
     page = context.new_page()
     page.goto(f"{base_url}/admin/login/")
     page.fill("#id_username", username)

@@ -10,6 +10,7 @@ from django.core.paginator import Page
 from django.db.models.fields.json import KT
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.html import escape
+from django.utils.timezone import localdate
 
 from thaw_site.public.paging import page_or_404
 from thaw_site.publishing.items import INTERCHANGE_FORMAT, INTERCHANGE_VERSION
@@ -306,7 +307,7 @@ def citation_meta(request: HttpRequest, publication: Publication) -> list[tuple[
             ("DC.identifier", url),
             ("DC.type", ZOTERO_ITEM_TYPES.get(data.get("kind"), "document")),
         ]
-    date = publication.published_at.date().isoformat()
+    date = localdate(publication.published_at).isoformat()
     return [
         ("citation_title", publication.title),
         ("citation_publication_date", date),

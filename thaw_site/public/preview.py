@@ -7,25 +7,39 @@ not staff, a 404 for staff who may not view the item); it carries a "Preview —
 `noindex`, and is never cached (the admin's views send `Cache-Control: no-store`, and the page cache skips the
 admin's prefix).
 
+The live preview (`editorial:live-preview`) renders the text of a change form as the editor types: the form's
+cited fields, posted by static/admin/js/live_preview.js, rendered by the code that publishes them
+(`CitedItem.published_text`) into the public page's own template fragments, with what the citation policy would
+refuse. Only staff who may change items of that kind may use it; it saves nothing and is never cached.
+
 URLs (namespace `editorial`, under the admin's prefix):
     editorial:preview          <kind>/<pk>/          the preview
     editorial:preview-changes  <kind>/<pk>/changes/  the preview with the changes from the live version
+    editorial:live-preview     <kind>/live/          POST: the live preview of a change form's text, as HTML
 """
 
-from typing import TYPE_CHECKING, Any
+import json
+from typing import TYPE_CHECKING, Any, cast
 
+from django.conf import settings
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import prefetch_related_objects
-from django.http import Http404, HttpRequest, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, QueryDict
+from django.template.loader import render_to_string
 from django.urls import URLPattern, get_script_prefix, path, resolve, reverse
 from django.utils import timezone
+from django.utils.text import capfirst
+from django.views.decorators.http import require_POST
 
+from thaw_site.public.pages import resolve as resolve_links
 from thaw_site.publishing import services, workflow
+from thaw_site.publishing.citing import CitedItem, citation_errors, citation_problems, dispute_problems, note_problems
 from thaw_site.publishing.items import Publishable
-from thaw_site.publishing.publications import Publication, models_by_kind
+from thaw_site.publishing.publications import Kind, Publication, models_by_kind
 
 if TYPE_CHECKING:
-    from django.db.models import QuerySet
+    from django.db.models import Field, QuerySet
 
     from thaw_site.public.pages import LiveDetailView
 
@@ -101,7 +115,87 @@ def preview_changes(request: HttpRequest, kind: str, pk: int) -> HttpResponseBas
     return preview(request, kind, pk, show_changes=True)
 
 
+# The record's JSON fields, and what checks each as the form will when it saves.
+RECORD_FIELDS = {"notes": note_problems, "disputed": dispute_problems}
+
+
+def cited_model(request: HttpRequest, kind: str) -> type[CitedItem]:
+    """The cited model of that kind, if the user may change its items in the admin: 403 for staff who may not, 404
+    for a kind without cited text."""
+    model = models_by_kind().get(kind)
+    if model is None or not issubclass(model, CitedItem):
+        raise Http404("No such kind of cited item.")
+    model_admin = admin.site._registry.get(model)
+    if model_admin is None or not model_admin.has_change_permission(request):
+        raise PermissionDenied
+    return model
+
+
+def posted_item(model: type[CitedItem], form: QueryDict) -> tuple[CitedItem, list[str]]:
+    """An unsaved item holding the form's cited fields, and what saving the form would refuse in its JSON fields
+    (those left out of the preview)."""
+    texts = {name: form.get(name, "") for name in (*model.cited_facts, "body", "needs_citations_since")}
+    refused: list[str] = []
+    record: dict[str, object] = {}
+    for name, problems_of in RECORD_FIELDS.items():
+        try:
+            value = json.loads(form.get(name) or "[]")
+        except ValueError:
+            refused.append(f"{name}: not valid JSON, so the preview leaves it out")
+            continue
+        refused += [f"{name}: {problem}" for problem in problems_of(value)]
+        record[name] = value
+    return model(**texts, **record), refused
+
+
+def live_context(item: CitedItem, refused: list[str]) -> dict[str, Any]:
+    """The live preview of the item's text: rendered as publishing renders it, its references resolved to live
+    sources as its public page resolves them, and what publishing (the citation policy) and saving would refuse."""
+    document, data = item.published_text()
+    cites = [["cites", Kind.SOURCE, key, ""] for key in sorted(document.keys)]
+    _, references = resolve_links(Publication(data={"links": cites, "references": data["references"]}))
+    blocking = citation_problems(item)
+    errors = [f"{name}: {message}" for name, messages in citation_errors(item).items() for message in messages]
+    facts = [  # each structured fact's rendered citation, under the field's name
+        {
+            "label": capfirst(cast("Field[Any, Any]", item._meta.get_field(name)).verbose_name),
+            "html": data["rendered"][name],
+        }
+        for name in item.cited_facts
+        if data["rendered"][name]
+    ]
+    return {
+        "data": data,
+        "references": references,
+        "facts": facts,
+        "blocking": blocking,
+        "refused": [*refused, *(error for error in errors if error not in blocking)],
+    }
+
+
+@require_POST
+def live_preview(request: HttpRequest, kind: str) -> HttpResponse:
+    model = cited_model(request, kind)
+    texts = [value for name, value in request.POST.items() if name in (*model.cited_facts, "body", *RECORD_FIELDS)]
+    if "body" not in request.POST:
+        return HttpResponse(
+            "Post the change form's fields: the body is missing.\n", status=400, content_type="text/plain"
+        )
+    size = sum(len(text) for text in texts)
+    if size > settings.THAW_LIVE_PREVIEW_MAX_CHARS:
+        message = (
+            f"The text is {size:,} characters; the live preview takes at most {settings.THAW_LIVE_PREVIEW_MAX_CHARS:,}."
+            " Save it and open the preview instead."
+        )
+        return HttpResponse(message, status=413, content_type="text/plain")
+    item, refused = posted_item(model, request.POST)
+    response = HttpResponse(render_to_string("preview/live.html", live_context(item, refused), request))
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
 urlpatterns: list[URLPattern] = [
     path("<str:kind>/<int:pk>/", admin.site.admin_view(preview), name="preview"),
     path("<str:kind>/<int:pk>/changes/", admin.site.admin_view(preview_changes), name="preview-changes"),
+    path("<str:kind>/live/", admin.site.admin_view(live_preview), name="live-preview"),
 ]

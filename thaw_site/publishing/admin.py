@@ -4,7 +4,7 @@ the workflow buttons, unpublished changes, and revision history with compare and
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -29,8 +29,11 @@ from thaw_site.publishing.items import Publishable
 from thaw_site.publishing.publications import Publication
 from thaw_site.publishing.revisions import one_revision
 from thaw_site.publishing.schedules import Schedule, open_schedule
-from thaw_site.publishing.watchlists import watch
+from thaw_site.publishing.watchlists import is_watching, unwatch, watch
 from thaw_site.text.markup import coverage_in_words
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 admin.site.site_header = "Thaw editorial admin"
 admin.site.site_title = "Thaw admin"
@@ -197,7 +200,9 @@ class ItemAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple-history shi
 
     class Media:
         js = [
-            "admin/js/source_keys.js",  # lists source keys under cited fields; inert elsewhere
+            "admin/js/source_keys.js",  # lists source keys under cited facts' fields; inert elsewhere
+            "admin/js/source_picker.js",  # the body's source picker (admin/thaw/live_preview.html)
+            "admin/js/live_preview.js",  # the body's live preview (admin/thaw/live_preview.html)
             "admin/js/select2_labels.js",  # names the autocomplete widgets after their fields
         ]
 
@@ -287,6 +292,11 @@ class ItemAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple-history shi
                 name=f"{prefix}_transition",
             ),
             path(
+                "<path:object_id>/watch/",
+                self.admin_site.admin_view(self.watch_view),
+                name=f"{prefix}_watch",
+            ),
+            path(
                 "<path:object_id>/revisions/",
                 self.admin_site.admin_view(self.revisions_view),
                 name=f"{prefix}_revisions",
@@ -354,7 +364,11 @@ class ItemAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple-history shi
                 raise PermissionDenied
             self.run_transition(request, obj, transition, request.POST.get("edit_summary", ""))
             return redirect(self.change_url(obj))
-        extra_context = {**(extra_context or {}), "workflow": self.workflow_context(request, obj)}
+        extra_context = {
+            **(extra_context or {}),
+            "workflow": self.workflow_context(request, obj),
+            "watching": is_watching(cast("User", request.user), obj),
+        }
         response: HttpResponse = super().change_view(request, object_id, form_url, extra_context)
         return response
 
@@ -418,6 +432,22 @@ class ItemAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple-history shi
             return redirect(back)
         return redirect(self.change_url(obj))
 
+    @method_decorator(require_POST)
+    def watch_view(self, request: HttpRequest, object_id: str) -> HttpResponseRedirect:
+        """Watch (watch=1) or unwatch the item, for the signed-in editor only: back to where it was pressed."""
+        obj = self.viewable(request, object_id)
+        user = cast("User", request.user)
+        if request.POST.get("watch") == "1":
+            watch(user, obj)
+            messages.success(request, f"“{obj}” is on your watchlist.")
+        else:
+            unwatch(user, obj)
+            messages.success(request, f"“{obj}” is no longer on your watchlist.")
+        back = request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+            return redirect(back)
+        return redirect(self.change_url(obj))
+
     def render_change_form(
         self,
         request: HttpRequest,
@@ -428,6 +458,8 @@ class ItemAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple-history shi
         obj: AdminItem | None = None,
     ) -> HttpResponse:
         form = context["adminform"].form
+        # The live preview and the source picker: for a cited item's body, to those its preview answers.
+        context["live_preview"] = issubclass(self.model, CitedItem) and self.has_change_permission(request)
         if obj is not None and (conflict := getattr(form, "conflict", None)):
             formsets = [inline.formset for inline in context["inline_admin_formsets"]]
             context["conflict"] = {"latest": conflict.latest, "rows": conflict_rows(conflict, obj, form, formsets)}

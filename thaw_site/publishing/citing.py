@@ -321,32 +321,36 @@ class CitedItem(Publishable):
     ) -> Snapshot:
         """A Snapshot of this item with its rendered text, references, flags and citation links; `names` are
         other names it is searched by (a figure's name in its own script)."""
-        document, rendered = self.cite()
-        record = self.editorial_record(document, rendered)
+        document, text = self.published_text()
         cites = [("cites", "source", use.key, use.locator) for use in document.citations]
         return Snapshot(
             title=title,
             summary=self.summary,
             sort_start=sort_start,
             sort_end=sort_end,
-            data={
-                **data,
-                "summary": self.summary,
-                "rendered": rendered,
-                "references": document.references(),
-                "flags": [{"flagged": f.flagged, "sentence": f.sentence, "field": f.field} for f in document.flags],
-                "needs_citations_since": self.needs_citations_since,
-                **record,
-            },
+            data={**data, **text},
             search_text=" ".join(
                 [
                     title,
                     *names,
                     self.summary,
                     ANY_MARKER.sub("", self.body),
-                    *(note["plain"] for note in record["notes"]),
-                    *(f"{fact['fact']} {value['value']}" for fact in record["disputed"] for value in fact["values"]),
+                    *(note["plain"] for note in text["notes"]),
+                    *(f"{fact['fact']} {value['value']}" for fact in text["disputed"] for value in fact["values"]),
                 ]
             ),
             links=[*links, *cites],
         )
+
+    def published_text(self) -> tuple[CitedDocument, dict[str, Any]]:
+        """The item's text as its publication keeps it (the keys of `data` the public templates read): rendered,
+        numbered references, flags, the editorial record. Publishing and the editors' live preview both read it."""
+        document, rendered = self.cite()
+        return document, {
+            "summary": self.summary,
+            "rendered": rendered,
+            "references": document.references(),
+            "flags": [{"flagged": f.flagged, "sentence": f.sentence, "field": f.field} for f in document.flags],
+            "needs_citations_since": self.needs_citations_since,
+            **self.editorial_record(document, rendered),
+        }

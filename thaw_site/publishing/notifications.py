@@ -238,7 +238,10 @@ def send_digests() -> int:
     ):
         with transaction.atomic():
             notices = list(
-                pending.filter(recipient=user).select_for_update().select_related("actor").order_by("created_at", "pk")
+                pending.filter(recipient=user)
+                .select_for_update(of=("self",))
+                .select_related("actor")
+                .order_by("created_at", "pk")
             )
             if not notices:
                 continue  # another run took them

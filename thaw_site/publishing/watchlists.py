@@ -85,7 +85,7 @@ def watched_items(user: "User", kinds: Iterable[str]) -> list[tuple[Watch, Publi
 def watched_changes(user: "User", kinds: Iterable[str], *, limit: int = 100) -> list[Any]:
     """The newest revisions of the items the user watches, newest first: one query per kind.
 
-    Each history row comes with its editor and, as `previous_status` and `previous_id`, the status and id of the
+    Each history row comes with its editor and, as `earlier_status` and `earlier_id`, the status and id of the
     revision before it, so a page shows any status change and links to the diff without a query per row."""
     rows: list[Any] = []
     for kind in kinds:
@@ -98,8 +98,8 @@ def watched_changes(user: "User", kinds: Iterable[str], *, limit: int = 100) -> 
             history.filter(uid__in=watched)
             .select_related("history_user")
             .annotate(
-                previous_status=Subquery(earlier.values("status")[:1]),
-                previous_id=Subquery(earlier.values("history_id")[:1]),
+                earlier_status=Subquery(earlier.values("status")[:1]),
+                earlier_id=Subquery(earlier.values("history_id")[:1]),
             )
             .order_by("-history_date", "-history_id")[:limit]
         )

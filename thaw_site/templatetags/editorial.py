@@ -10,6 +10,7 @@ from django.core.exceptions import BadRequest
 
 from thaw_site.publishing import workflow
 from thaw_site.publishing.admin import change_url_of, viewable_models
+from thaw_site.publishing.notifications import Notification
 
 if TYPE_CHECKING:
     from django.db.models import Model
@@ -41,7 +42,10 @@ def editor_dashboard(context: template.Context) -> dict[str, object]:
     if not chosen.is_valid():
         raise BadRequest(f"Bad filter for recent changes: {chosen.errors.as_text()}")
     user_id, model_name = chosen.cleaned_data["user"], chosen.cleaned_data["model"] or None
+    mine = Notification.objects.filter(recipient_id=request.user.pk)
     return {
+        "notifications": list(mine.select_related("actor").order_by("-created_at", "-pk")[:5]),
+        "unread_count": mine.filter(read_at=None).count(),
         "drafts": workflow.drafts_of(request.user, models),
         "sent_back": workflow.sent_back_to(request.user, models),
         "in_review_count": sum(model.objects.filter(status="in_review").count() for model in models),

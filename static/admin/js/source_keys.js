@@ -1,9 +1,10 @@
-/* Source keys at hand while editing: under every cited field (body, *_citation) a folding list of the
-   source keys, each inserting [@key] at the cursor. Keys come from the staff-only JSON endpoint
-   admin/citations/source-keys.json. Include with `class Media: js = ["admin/js/source_keys.js"]`. */
+/* Source keys at hand while editing: under every cited fact's field (*_citation) a folding list of the
+   source keys, each inserting [@key] at the cursor (the body has its searchable picker, source_picker.js).
+   Keys come from the staff-only JSON endpoint admin/citations/source-keys.json. Include with
+   `class Media: js = ["admin/js/source_keys.js"]`. */
 "use strict";
 (function () {
-  const FIELDS = 'textarea[name="body"], input[name$="_citation"]';
+  const FIELDS = 'input[name$="_citation"]';
 
   function adminRoot() {
     const home = document.querySelector("#site-name a");

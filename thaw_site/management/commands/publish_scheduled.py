@@ -23,11 +23,14 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, verbosity: int = 1, **options: Any) -> None:
         now = timezone.now()
-        outcomes = run_due(now=now)
+        run = run_due(now=now)
+        outcomes = run.outcomes
         for outcome in outcomes:
             if not outcome.error:
                 self.stdout.write(outcome.describe())
-        if not outcomes and verbosity >= 2:
+        if run.busy:
+            self.stdout.write("Stopped: another run (or writer) kept the database busy; it does what is due.")
+        elif not outcomes and verbosity >= 2:
             self.stdout.write(f"Nothing was due at {local_time(now)}.")
         if failed := [outcome.describe() for outcome in outcomes if outcome.error]:
             left = "Its schedule is" if len(failed) == 1 else "Their schedules are"
