@@ -6,7 +6,7 @@ import pytest
 from django.core.handlers.wsgi import WSGIHandler
 
 from thaw_site.management import floor
-from thaw_site.management.commands.benchmark import FLOOR_HEADING, replace_section
+from thaw_site.management.commands.benchmark import FLOOR_HEADING, MIXED_HEADING, replace_section
 
 
 def test_floor_serves_the_bare_view_with_no_middleware_and_refuses_other_paths():
@@ -58,3 +58,9 @@ def test_replace_section_keeps_the_rest_of_the_report():
 def test_replace_section_appends_it_when_the_report_has_none():
     assert replace_section("# Benchmarks\n", f"{FLOOR_HEADING}\n\nnew\n") == f"# Benchmarks\n\n{FLOOR_HEADING}\n\nnew\n"
     assert replace_section("", f"{FLOOR_HEADING}\n") == f"{FLOOR_HEADING}\n"
+
+
+def test_replace_section_replaces_the_section_under_its_own_heading():
+    report = f"# Benchmarks\n\n{MIXED_HEADING}\n\nold mixed\n\n{FLOOR_HEADING}\n\nfloor\n"
+    replaced = replace_section(report, f"{MIXED_HEADING}\n\nnew mixed\n")
+    assert replaced == f"# Benchmarks\n\n{MIXED_HEADING}\n\nnew mixed\n\n{FLOOR_HEADING}\n\nfloor\n"

@@ -27,8 +27,9 @@ def answers(port: int) -> bool:
 
 
 @contextmanager
-def running_varnish(backend_port: int, *, memory: str = "64m") -> Iterator[str]:
-    """Start varnishd on a free port with the shipped VCL in front of 127.0.0.1:backend_port; yield its URL."""
+def running_varnish(backend_port: int, *, port: int = 0, memory: str = "64m") -> Iterator[str]:
+    """Start varnishd on `port` (default: a free one) with the shipped VCL in front of 127.0.0.1:backend_port;
+    yield its URL."""
     binary = varnishd()
     if binary is None:
         raise FileNotFoundError("varnishd is not installed (apt-get install -y varnish varnish-modules)")
@@ -38,9 +39,10 @@ def running_varnish(backend_port: int, *, memory: str = "64m") -> Iterator[str]:
     if SHIPPED_BACKEND not in text:
         raise RuntimeError(f"{VCL} no longer names its backend as {SHIPPED_BACKEND!r}")
     vcl.write_text(text.replace(SHIPPED_BACKEND, f'.host = "{HOST}";\n    .port = "{backend_port}";'))
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        port = probe.getsockname()[1]
+    if not port:
+        with socket.socket() as probe:
+            probe.bind((HOST, 0))
+            port = probe.getsockname()[1]
     # Our own binary with arguments built here.
     process = subprocess.Popen(  # noqa: S603
         [binary, "-F", "-j", "none", "-n", str(workdir / "state"), "-a", f"{HOST}:{port}", "-f", str(vcl),

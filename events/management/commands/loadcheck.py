@@ -191,7 +191,8 @@ class Command(BaseCommand):
                     close_old_connections()
 
         warm_passes = warm_up(urls) if warm else 0
-        threads = [threading.Thread(target=reader, args=(n * 7,)) for n in range(readers)]
+        # Readers start spread over the era, so a large one is read all over, not only at its start.
+        threads = [threading.Thread(target=reader, args=(n * len(urls) // readers,)) for n in range(readers)]
         threads.append(threading.Thread(target=editor))
         started = time.monotonic()
         for thread in threads:

@@ -21,14 +21,18 @@ of the report. `--era FILE` keeps the generated era there and reuses it when it 
 
 Then the mixed workload on each database: gunicorn with two workers sharing
 Redis (--redis), and `loadcheck` with --readers threads reading the home page,
-the lists and the first --mixed-items live items while its editor publishes
-an edit every 5 s for --mixed-seconds; throughput, p50/p99, the share of
-answers a cache gave, and stale answers (an edit not shown after it was
-published). Once more on SQLite with Varnish (deploy/varnish/thaw.vcl) in
-front, purged on publish, when varnishd is installed (Debian packages
-`varnish` and `varnish-modules`).
+the lists and the first --mixed-items live items (0: all of them) while its
+editor publishes an edit every 5 s for --mixed-seconds; throughput, p50/p99,
+the share of answers a cache gave, and stale answers (an edit not shown after
+it was published). Once more on SQLite with Varnish (deploy/varnish/thaw.vcl)
+in front, purged on publish, when varnishd is installed (Debian packages
+`varnish` and `varnish-modules`), ending with a withdrawal timed until its
+page is gone from Varnish. `--mixed-only` measures just that (after the
+import) and replaces only its section of the report. `--port N` serves on
+ports N, N+1, ... instead of free ones the system picks.
 """
 
+import itertools
 import json
 import os
 import platform
@@ -58,8 +62,9 @@ from thaw_site.progress import Progress
 
 REPORT = Path(settings.BASE_DIR) / "docs" / "benchmarks.md"
 HOST = "127.0.0.1"
-# The section of the report `--floor-only` replaces.
+# The sections of the report `--floor-only` and `--mixed-only` replace.
 FLOOR_HEADING = "## Uncached pages against the framework's floor"
+MIXED_HEADING = "## Mixed workload: readers and publishes"
 ITEM_PAGES = ("event page", "figure page (most events)", "source page (most citations)")
 # Seconds a turn of the floor measurements: in-process, and over HTTP with wrk.
 FLOOR_TURN_SECONDS = 0.5
@@ -102,6 +107,7 @@ class MixedRow(TypedDict):
 
     database: str
     front: str
+    events: int
     figures: dict[str, Any]
 
 
@@ -176,7 +182,17 @@ class Command(BaseCommand):
         parser.add_argument("--redis", default="redis://127.0.0.1:6379/0", help="Redis for the mixed workload.")
         parser.add_argument("--readers", type=int, default=32, help="Reader threads of the mixed workload.")
         parser.add_argument("--mixed-seconds", type=int, default=60, help="Length of the mixed workload.")
-        parser.add_argument("--mixed-items", type=int, default=300, help="Live items the mixed workload reads.")
+        parser.add_argument(
+            "--mixed-items", type=int, default=300, help="Live items the mixed workload reads (0: every one)."
+        )
+        parser.add_argument(
+            "--mixed-only",
+            action="store_true",
+            help="Only the mixed workload; replace that section of the report.",
+        )
+        parser.add_argument(
+            "--port", type=int, default=0, help="Serve on 127.0.0.1 at this port and the next ones (default: free)."
+        )
         parser.add_argument(
             "--floor-only",
             action="store_true",
@@ -190,6 +206,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, events: int, duration: int, postgres: str | None, output: str, **options: Any) -> None:
         self.mixed_options = {key: options[key] for key in ("redis", "readers", "mixed_seconds", "mixed_items")}
         self.floor_only, self.rounds = options["floor_only"], options["rounds"]
+        self.mixed_only = options["mixed_only"]
+        self.ports = itertools.count(options["port"]) if options["port"] else None
+        if self.floor_only and self.mixed_only:
+            raise CommandError("--floor-only and --mixed-only each replace one section: give one of them")
         if not 1 <= self.rounds <= 50:
             raise CommandError("--rounds must be between 1 and 50")
         for tool in ("wrk", "/usr/bin/time", "gunicorn"):
@@ -211,14 +231,17 @@ class Command(BaseCommand):
                 run([sys.executable, "manage.py", "generate_era", "--events", str(events), "--figures", str(figures),
                      "--sources", str(sources), "--output", str(era)], env)  # fmt: skip
             run([sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], env)
+            self.events = len(json.loads(era.read_text(encoding="utf-8"))["events"])  # --era may name another size
             databases = [("SQLite", env["DATABASE_URL"])] + ([("PostgreSQL", postgres)] if postgres else [])
             for name, url in databases:
                 self.measure_database(name, url, era)
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
-        report = self.floor_report() if self.floor_only else self.report(events, duration)
-        if self.floor_only:
-            report = replace_section(Path(output).read_text(encoding="utf-8") if Path(output).exists() else "", report)
+        if self.floor_only or self.mixed_only:
+            section = self.floor_report() if self.floor_only else "\n".join(self.mixed_report()).lstrip("\n") + "\n"
+            report = replace_section(Path(output).read_text(encoding="utf-8") if Path(output).exists() else "", section)
+        else:
+            report = self.report(events, duration)
         Path(output).write_text(report, encoding="utf-8")
         self.stdout.write(report)
         self.stdout.write(f"Written to {output}")
@@ -251,11 +274,13 @@ class Command(BaseCommand):
         peak = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", timed.stderr).group(1)) / 1024
         self.results["imports"].append({"database": name, "seconds": seconds, "cpu": user, "peak_mb": peak})
         pages = self.pages(era)
-        self.against_floor(name, url, [(label, path) for label, path in pages if label in ITEM_PAGES])
+        if not self.mixed_only:
+            self.against_floor(name, url, [(label, path) for label, path in pages if label in ITEM_PAGES])
         if self.floor_only:
             return
-        for cached in (False, True):
-            self.serve_and_load(name, url, pages, cached)
+        if not self.mixed_only:
+            for cached in (False, True):
+                self.serve_and_load(name, url, pages, cached)
         self.mixed_workload(name, url, through_varnish=False)
         if name == "SQLite":
             if varnishd():
@@ -307,7 +332,7 @@ class Command(BaseCommand):
             server.wait(timeout=30)
 
     def serve_and_load(self, name: str, url: str, pages: Sequence[tuple[str, str]], cached: bool) -> None:
-        port = free_port()
+        port = self.port()
         env = self.environment(url, THAW_CACHE_PAGES="1" if cached else "0", WEB_CONCURRENCY="1")
         mode = "cached" if cached else "uncached"
         with self.gunicorn(env, port) as server:
@@ -339,7 +364,7 @@ class Command(BaseCommand):
         progress.finish()
         self.results["floor"] += [{"database": name, "harness": "in-process", **row} for row in rows]
         self.log(f"{name}: item pages against the floor, over HTTP")
-        site_port, floor_port = free_port(), free_port()
+        site_port, floor_port = self.port(), self.port()
         site_env = self.environment(url, THAW_CACHE_PAGES="0", WEB_CONCURRENCY="1")
         floor_env = self.environment(url, DJANGO_SETTINGS_MODULE="thaw_site.floor", WEB_CONCURRENCY="1")
         with self.gunicorn(site_env, site_port), self.gunicorn(floor_env, floor_port):
@@ -366,7 +391,7 @@ class Command(BaseCommand):
     def mixed_workload(self, name: str, url: str, *, through_varnish: bool) -> None:
         """Two workers sharing Redis, readers and an editor publishing every 5 s (loadcheck), maybe via Varnish."""
         options = self.mixed_options
-        port = free_port()
+        port = self.port()
         env = self.environment(
             url,
             THAW_CACHE_PAGES="1",
@@ -376,19 +401,23 @@ class Command(BaseCommand):
         )
         front = "Varnish, gunicorn ×2, Redis" if through_varnish else "gunicorn ×2, Redis"
         self.log(f"{name}: mixed workload through {front}")
-        with running_varnish(port) if through_varnish else nullcontext() as varnish:
+        with running_varnish(port, port=self.port()) if through_varnish else nullcontext() as varnish:
             if varnish:
                 env["THAW_VARNISH_URLS"] = varnish  # the workers tag pages, the editor in loadcheck purges
             with self.gunicorn(env, port):
                 output = run(
                     [sys.executable, "manage.py", "loadcheck", varnish or f"http://{HOST}:{port}",
                      "--readers", str(options["readers"]), "--seconds", str(options["mixed_seconds"]),
-                     "--publish-every", "5", "--items", str(options["mixed_items"]), "--warm", "--json"],
+                     "--publish-every", "5", "--items", str(options["mixed_items"]), "--warm", "--json",
+                     *(["--withdraw"] if varnish else [])],
                     env,
                     timeout=options["mixed_seconds"] + 600,
                 ).stdout  # fmt: skip
         figures = json.loads(output.strip().splitlines()[-1])
-        self.results["mixed"].append({"database": name, "front": front, "figures": figures})
+        self.results["mixed"].append({"database": name, "front": front, "events": self.events, "figures": figures})
+
+    def port(self) -> int:
+        return next(self.ports) if self.ports else free_port()
 
     @staticmethod
     def wait_for(url: str) -> None:
@@ -449,35 +478,53 @@ class Command(BaseCommand):
 
     def mixed_report(self) -> list[str]:
         options = self.mixed_options
+        items = f"the first {options['mixed_items']} live items" if options["mixed_items"] else "every live item"
         lines = [
             "",
-            "## Mixed workload: readers and publishes",
+            MIXED_HEADING,
             "",
-            f"`loadcheck`: {options['readers']} reader threads over the home page, the lists and the first "
-            f"{options['mixed_items']} live items (each fetched once first), one editor publishing an edit every "
-            f"5 s for {options['mixed_seconds']} s. From a cache: answers Varnish (`X-Cache: HIT`) or the page "
-            "cache (`X-Page-Cache: hit`) gave. Stale: answers for an edited page asked after the edit was "
-            "published that did not show it. The readers run on the same cores as the server.",
+            f"- When: {timezone.now():%Y-%m-%d %H:%M} UTC, on {os.cpu_count()} cores shared with other work (the "
+            "load average at the end of each run is in the table)",
+            f"- Data: the generated era, {self.events:,} events (`generate_era --events {self.events}`)",
             "",
-            "| database | in front | requests | requests/s | p50 (ms) | p99 (ms) | from a cache | of which Varnish "
-            "| stale / checked | publishes | errors |",
-            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+            f"`loadcheck`: {options['readers']} reader threads over the home page, the lists and {items} (fetched "
+            f"first until a pass finds 99% in a cache), every 8th request an edited event's page, one editor "
+            f"publishing an edit every 5 s for {options['mixed_seconds']} s. From a cache: answers Varnish "
+            "(`X-Cache: HIT`) or the page cache (`X-Page-Cache: hit`) gave; the next column leaves out the edited "
+            "pages' probes. Stale: answers for an edited page asked after the edit was published that did not show "
+            "it. The readers run on the same cores as the server.",
+            "",
+            "| database | in front | requests | requests/s | p50 (ms) | p99 (ms) | from a cache | without probes "
+            "| of which Varnish | stale / checked | publishes | errors | load |",
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
         for row in self.results["mixed"]:
             f = row["figures"]
             lines.append(
                 f"| {row['database']} | {row['front']} | {f['requests']} | {f['throughput']:.0f} | {f['p50_ms']:.1f} "
-                f"| {f['p99_ms']:.1f} | {f['hit_ratio']:.3f} | {f['frontend_hits']} "
-                f"| {f['stale']} / {f['checked_for_staleness']} | {f['publishes']} | {f['errors']} |"
+                f"| {f['p99_ms']:.1f} | {f['hit_ratio']:.3f} | {f['hit_ratio_without_probes']:.3f} "
+                f"| {f['frontend_hits']} | {f['stale']} / {f['checked_for_staleness']} | {f['publishes']} "
+                f"| {f['errors']} | {f['load_average'][0]:.1f} |"
             )
+        for row in self.results["mixed"]:
+            withdrawal = row["figures"].get("withdrawal")
+            if withdrawal:
+                lines += [
+                    "",
+                    f"Withdrawal through {row['front']} ({row['database']}): the page was kept by the "
+                    f"{withdrawal['kept_before'] or 'no'} cache; the withdrawal, purge included, took "
+                    f"{withdrawal['withdraw_ms']} ms, and the page answered 404 {withdrawal['gone_after_ms']} ms "
+                    "after it began.",
+                ]
         return lines
 
 
 def replace_section(report: str, section: str) -> str:
-    """The report with its section under FLOOR_HEADING (up to the next heading of its level) replaced by
-    `section`, or `section` appended when it has none."""
-    start = report.find(FLOOR_HEADING)
+    """The report with the section under `section`'s heading (its first line, up to the next heading of its level)
+    replaced by `section`, or `section` appended when it has none."""
+    heading = section.split("\n", 1)[0]
+    start = report.find(heading)
     if start == -1:
         return report.rstrip("\n") + "\n\n" + section if report else section
-    end = report.find("\n## ", start + len(FLOOR_HEADING))
+    end = report.find("\n## ", start + len(heading))
     return report[:start] + section + (report[end:] if end != -1 else "")
