@@ -28,8 +28,8 @@ from events.citations import reindex_items
 from events.models import Event, Participation, Period, Source, Topic
 from people.models import Figure, Office
 from thaw_site.publishing import notifications
-from thaw_site.publishing.bulk import insert_rows, pks_by
-from thaw_site.publishing.citing import disputed_of, notes_of
+from thaw_site.publishing.bulk import insert_rows, pks_by, queries_unlogged
+from thaw_site.publishing.citing import disputed_of, notes_of, renderings_handed_on
 from thaw_site.publishing.items import INTERCHANGE_FORMAT, INTERCHANGE_VERSION, Publishable, Status
 from thaw_site.publishing.revisions import one_revision, record_revisions
 from thaw_site.publishing.services import make_live, make_live_many, take_down
@@ -285,7 +285,11 @@ def semantic_errors(document: Document) -> list[str]:
         if section in ("periods", "figures", "events"):
             model = cast("type[CitedItem]", SECTIONS[section][0])  # these sections hold cited items
             cited = {name: item.get(name) or "" for name in (*model.cited_facts, "body")}
-            document_, _ = model(**cited, notes=item.get("notes", []), disputed=item.get("disputed", [])).cite()
+            # The notes as the item will store them (cite() reads only the well-formed ones either way), so the
+            # item written from this entry takes this rendering instead of rendering again.
+            throwaway = model(**cited, notes=notes_of(item.get("notes")), disputed=disputed_of(item.get("disputed")))
+            document_, _ = throwaway.cite()
+            throwaway.hand_on_rendering()
             errors.extend(f"{where}, field {problem}" for problem in document_.problems)
             for use in document_.citations:
                 if use.key not in known["sources"]:
@@ -483,6 +487,8 @@ def write_created(
             instance.__dict__.pop("_prefetched_objects_cache", None)
 
 
+@queries_unlogged()
+@renderings_handed_on()
 def import_document(
     document: Document,
     *,

@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self, cast
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 from simple_history.models import HistoricalRecords
 from stdnum import isbn as isbn_numbers
 
@@ -293,7 +293,7 @@ class Event(CitedItem):
         self.date_earliest, self.date_latest = date_range(self.date, self.end)
 
     public_url_name = "events:event"
-    publishing_prefetch = ("period", "topics", "related", "participations__figure")
+    # publishing_prefetch: below the class, whose own rows it reads.
     interchange_fields = {
         "title": "",
         "date": "",
@@ -346,6 +346,19 @@ class Event(CitedItem):
             data={"title": self.title, "date": self.date, "end": self.end, "when": self.when, "place": self.place},
             links=links,
         )
+
+
+# What snapshot() and interchange_relations() read of an event's relations: slugs, names, roles and dates. Loading
+# the related events' and figures' whole rows, text and rendered JSON included, was a third of publishing a batch.
+Event.publishing_prefetch = (
+    "period",
+    "topics",
+    Prefetch("related", queryset=Event.objects.only("slug", "date_earliest", "date_latest")),
+    Prefetch(
+        "participations",
+        queryset=Participation.objects.select_related("figure").only("event", "role", "order", "figure__slug"),
+    ),
+)
 
 
 class CitationIndexQuerySet(models.QuerySet):

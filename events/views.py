@@ -9,7 +9,7 @@ from thaw_site.public.pages import (
     LiveListView,
     as_events,
     citing,
-    events_linking_to,
+    events_linking_here,
     live_topics_with_counts,
 )
 from thaw_site.public.paging import page_or_404
@@ -29,9 +29,12 @@ class EventDetail(LiveDetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         outgoing = [linked.target for linked in context["links"].get("related", [])]
-        incoming = events_linking_to(self.object, "related").exclude(slug__in=[event.slug for event in outgoing])
+        named = {event.slug for event in outgoing}
+        # The earliest that it does not name itself: enough rows to drop every one it names and keep the number.
+        incoming = events_linking_here(self.object, "related")[: RELATED_FROM_OTHERS + len(named)]
+        others = [event for event in as_events(incoming) if event.slug not in named][:RELATED_FROM_OTHERS]
         context["related_events"] = sorted(
-            [*outgoing, *as_events(incoming[:RELATED_FROM_OTHERS])],
+            [*outgoing, *others],
             key=lambda p: (p.sort_start, p.sort_end, p.slug),
         )
         return context
@@ -44,7 +47,7 @@ class EventsLinkingHere(LiveDetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        page = page_or_404(self.request, events_linking_to(self.object, self.relation), EVENTS_PER_PAGE)
+        page = page_or_404(self.request, events_linking_here(self.object, self.relation), EVENTS_PER_PAGE)
         context["page_obj"] = page
         context["events"] = events = as_events(page.object_list)
         context["chart"] = build_chart(event_entries(events)) if events else None

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from thaw_site.public.pages import LiveDetailView, LiveListView, as_linked, events_linking_to
+from thaw_site.public.pages import LiveDetailView, LiveListView, as_linked, events_linking_here
 from thaw_site.public.paging import page_or_404
 from thaw_site.public.timeline import build_chart, office_entries
 from thaw_site.publishing.publications import Kind
@@ -25,7 +25,7 @@ class FigureDetail(LiveDetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        page = page_or_404(self.request, events_linking_to(self.object, "participant"), EVENTS_PER_PAGE)
+        page = page_or_404(self.request, events_linking_here(self.object, "participant"), EVENTS_PER_PAGE)
         context["page_obj"] = page
         context["participations"] = as_linked(page.object_list)
         offices = office_entries(self.object.data.get("offices", []), died=self.object.data.get("died", ""))

@@ -2,16 +2,17 @@
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import connection, reset_queries
 from django.test.utils import CaptureQueriesContext
 
 from events.generator import generate_era
-from events.interchange import import_document
+from events.interchange import import_document, validate_document
 from events.models import Citation, Event, Period, Source, Topic
 from people.models import Figure, Office
 from tests.shared_data import shared_dataset
 from thaw_site.publishing.publications import Publication
 from thaw_site.publishing.services import make_live
+from thaw_site.text.markup import CitedDocument
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +102,25 @@ def test_reimporting_the_same_generated_era_changes_nothing(generated_era):
     report = import_document(era(30), source_name="again.json")
     assert report.counts()["created"] == report.counts()["updated"] == 0
     assert Event.history.count() == history
+
+
+def test_writing_an_import_renders_no_text_that_validating_it_rendered(monkeypatch):
+    """Validation renders every item's Markdown to check its citations; the items written take that rendering."""
+    document = era(25)
+    calls = []
+    original = CitedDocument.render_body
+    monkeypatch.setattr(CitedDocument, "render_body", lambda self, *a, **k: calls.append(1) or original(self, *a, **k))
+    validate_document(document)
+    validating = len(calls)
+    calls.clear()
+    import_document(document, source_name="generated.json")
+    assert validating > 25
+    assert len(calls) == validating
+
+
+def test_an_import_with_debug_on_keeps_no_sql_but_counted_queries_still_are(settings):
+    settings.DEBUG = True
+    reset_queries()
+    import_document(era(5), source_name="generated.json")
+    assert connection.queries == []
+    assert import_queries(era(6)) > 0  # CaptureQueriesContext asks for them

@@ -1,7 +1,10 @@
 """In Chromium through the real admin: a reviewer works the queue (reads the changes, publishes in place), two
 editors collide and lose nothing, and axe finds nothing serious on the admin pages the project adds or changes."""
 
+import datetime
+
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from events.models import Event, Topic
@@ -11,6 +14,7 @@ from tests.browser.axe import serious_violations
 from tests.editing import edit
 from thaw_site.publishing.items import Status
 from thaw_site.publishing.publications import Publication
+from thaw_site.publishing.scheduling import schedule
 from thaw_site.publishing.services import submit_for_review
 
 pytestmark = pytest.mark.browser
@@ -110,6 +114,14 @@ def test_axe_finds_nothing_serious_on_the_editors_admin_pages(chromium, era_site
         boris.goto(era_site + path)
         if serious := serious_violations(boris):
             found[name] = serious
+
+    # The same pages showing a schedule (thaw_site.publishing.scheduling).
+    schedule(item=event, by=reviewer, publish_at=timezone.now() + datetime.timedelta(days=1), withdraw_at=None)
+    for name in ("queue", "event form"):
+        boris.goto(era_site + pages[name])
+        expect(boris.locator(".thaw-schedule").first).to_be_visible()
+        if serious := serious_violations(boris):
+            found[f"{name}, scheduled"] = serious
 
     # The conflict page: anna's stale save after boris's.
     change = f"{era_site}/admin/events/topic/{topic.pk}/change/"

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.views.generic import DetailView, ListView
 
 from thaw_site.public.machine import citation_meta, structured_data
+from thaw_site.public.prepared import Bound, Prepared
 from thaw_site.publishing.generation import once_per_generation
 from thaw_site.publishing.publications import Kind, Publication, item_url
 from thaw_site.publishing.read_models import CitingPage, LiveEventLink
@@ -84,20 +85,28 @@ class Reference:
 LinksByRelation = defaultdict[str, list[Linked]]
 
 
+# Kinds and slugs as two lists, which the (kind, slug, is_live) index answers (by slug alone is a full scan),
+# then the pairs that were asked for: one simple query instead of an OR of one per kind.
+LIVE_TARGETS = Prepared(
+    lambda kinds, slugs: (
+        Publication.objects.live().filter(kind__in=kinds, slug__in=slugs).order_by().values_list(*LiveItem.FIELDS)
+    )
+)
+# An item page's publication, without the search text and vector, which no page shows: the row's largest columns.
+LIVE_ITEM = Prepared(
+    lambda kind, slug: (
+        Publication.objects.live().defer("search_text", "search_vector").filter(kind=kind, slug=slug).order_by()
+    )  # as get() does: ordered, SQLite would read the rows by date instead of the unique index
+)
+
+
 def live_targets(links: Iterable[FrozenLink]) -> dict[tuple[str, str], LiveItem]:
     """{(kind, slug): LiveItem} for the live targets of these links ([relation, kind, slug, detail]), in one
     query."""
     wanted = {(kind, slug) for _relation, kind, slug, _detail in links}
     if not wanted:
         return {}
-    # Kinds and slugs as two lists, which the (kind, slug, is_live) index answers (by slug alone is a full scan),
-    # then the pairs that were asked for: one simple query instead of an OR of one per kind.
-    found = (
-        Publication.objects.live()
-        .filter(kind__in={kind for kind, _ in wanted}, slug__in={slug for _, slug in wanted})
-        .order_by()
-        .values_list(*LiveItem.FIELDS)
-    )
+    found = LIVE_TARGETS.bind(sorted({kind for kind, _ in wanted}), sorted({slug for _, slug in wanted})).fetch()
     return {(kind, slug): LiveItem(kind, slug, *rest) for kind, slug, *rest in found if (kind, slug) in wanted}
 
 
@@ -120,13 +129,25 @@ def resolve(publication: Publication) -> tuple[LinksByRelation, list[Reference]]
 LIVE_EVENT_FIELDS = [field for field in LiveItem.FIELDS if field != "kind"]
 
 
+def event_links(kind: str, slug: str, relation: str) -> QuerySet[LiveEventLink, EventRow]:
+    return LiveEventLink.objects.filter(target_kind=kind, target_slug=slug, relation=relation).values_list(
+        "detail", *LIVE_EVENT_FIELDS
+    )
+
+
+EVENT_LINKS = Prepared(event_links)
+
+
 def events_linking_to(publication: Publication, relation: str) -> QuerySet[LiveEventLink, EventRow]:
     """The links from live events to this publication by `relation` (period, topic, participant, related), in the
     events' date order, as (detail, *the event's LiveItem fields but its kind) rows: one index range of LiveEventLink
     rows (see `as_linked` and `as_events`)."""
-    return LiveEventLink.objects.filter(
-        target_kind=publication.kind, target_slug=publication.slug, relation=relation
-    ).values_list("detail", *LIVE_EVENT_FIELDS)
+    return event_links(publication.kind, publication.slug, relation)
+
+
+def events_linking_here(publication: Publication, relation: str) -> Bound:
+    """`events_linking_to`, prepared (thaw_site/public/prepared.py): rows by slice, and their count."""
+    return EVENT_LINKS.bind(publication.kind, publication.slug, relation)
 
 
 def as_linked(rows: Iterable[EventRow]) -> list[Linked]:
@@ -144,10 +165,13 @@ def live_events() -> QuerySet[Publication]:
     return Publication.objects.live().of_kind(Kind.EVENT).defer("search_text", "data").in_order()
 
 
-def citing(source: Publication) -> QuerySet[CitingPage]:
+CITING = Prepared(lambda slug: CitingPage.objects.filter(source_slug=slug).only("kind", "slug", "title", "locators"))
+
+
+def citing(source: Publication) -> Bound:
     """The live periods, events and people that cite this source, each once with its locators (CitingPage rows):
     periods first, then events, then people, each in date order."""
-    return CitingPage.objects.filter(source_slug=source.slug).only("kind", "slug", "title", "locators")
+    return CITING.bind(source.slug)
 
 
 def events_per_topic() -> dict[str, int]:
@@ -184,15 +208,10 @@ class LiveDetailView(PublicationDetailView):
     context_object_name = "item"
 
     def get_object(self, queryset: QuerySet[Publication] | None = None) -> Publication:
-        try:  # at most one: the one_live_per_slug constraint
-            # Without the search text and vector, which no page shows: the largest columns of the row.
-            return (
-                Publication.objects.live()
-                .defer("search_text", "search_vector")
-                .get(kind=self.kind, slug=self.kwargs["slug"])
-            )
-        except Publication.DoesNotExist:
-            raise Http404(f"No published {self.kind} here.") from None
+        found = LIVE_ITEM.bind(cast(Kind, self.kind), self.kwargs["slug"]).fetch()  # set by every item view
+        if not found:  # else one: the one_live_per_slug constraint
+            raise Http404(f"No published {self.kind} here.")
+        return cast(Publication, found[0])
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         links, references = resolve(self.object)

@@ -18,7 +18,9 @@ Beside its body, a cited item keeps an editorial record, cited like the body:
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from typing import Any, ClassVar, TypedDict
 
@@ -38,6 +40,10 @@ NOTE_KINDS = {
     "contested": "The source is contested",
 }
 FIELD_OF_PLACE = re.compile(r"^\w+")
+# Renderings handed from one instance to the next (`renderings_handed_on`): {texts: (document, rendered)}.
+_handed_on: ContextVar[dict[tuple[str, ...], tuple[CitedDocument, dict[str, object]]] | None] = ContextVar(
+    "renderings handed on", default=None
+)
 CITATION_GROUP = re.compile(r"\s*\[@[^\]]*\]")  # a note's plain text drops its citations, keeps its flags
 
 
@@ -248,6 +254,10 @@ class CitedItem(Publishable):
         kept = self.__dict__.get("_citations")
         if kept is not None and kept[0] == texts:
             return kept[1], dict(kept[2])
+        handed_on = _handed_on.get()
+        if handed_on is not None and (found := handed_on.pop(texts, None)) is not None:
+            self._citations = (texts, *found)
+            return found[0], dict(found[1])
         document = CitedDocument()
         rendered: dict[str, object] = {
             name: document.render_fact(getattr(self, name), name) for name in self.cited_facts
@@ -266,6 +276,13 @@ class CitedItem(Publishable):
         rendered["coverage"] = document.coverage()
         self._citations = (texts, document, rendered)
         return document, dict(rendered)
+
+    def hand_on_rendering(self) -> None:
+        """Offer this item's rendering (cite() was called) to the next instance with the same text, inside
+        `renderings_handed_on`: an import validates a throwaway instance per item, then writes another."""
+        handed_on, kept = _handed_on.get(), self.__dict__.get("_citations")
+        if handed_on is not None and kept is not None:
+            handed_on[kept[0]] = (kept[1], kept[2])
 
     def editorial_record(self, document: CitedDocument, rendered: dict[str, Any]) -> dict[str, Any]:
         """The notes and disputed facts as a publication keeps them: each with its rendered citations, a
@@ -354,3 +371,16 @@ class CitedItem(Publishable):
             "needs_citations_since": self.needs_citations_since,
             **self.editorial_record(document, rendered),
         }
+
+
+@contextmanager
+def renderings_handed_on() -> Iterator[None]:
+    """Within the block, a rendering offered by `CitedItem.hand_on_rendering` is taken (once) by the next instance
+    whose cited texts are the same, instead of being rendered again: rendering the Markdown was a third of an
+    import's time, and validating the file rendered every item once before writing rendered it again. Outside
+    the block nothing is kept: the renderings live as long as the import."""
+    token = _handed_on.set({})
+    try:
+        yield
+    finally:
+        _handed_on.reset(token)

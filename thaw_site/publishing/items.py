@@ -59,7 +59,7 @@ class Publishable(models.Model):
     # the URL name of the public list of all items of the kind, if there is one
     public_list_url_name: ClassVar[str] = ""
     # Related rows that snapshot() and interchange_relations() read, fetched once for a batch of items.
-    publishing_prefetch: ClassVar[tuple[str, ...]] = ()
+    publishing_prefetch: ClassVar[tuple["str | models.Prefetch[Any]", ...]] = ()
     # The scalar fields of the item's thaw-era entry, each with the value an absent field means; of those,
     # the ones written as null when empty.
     interchange_fields: ClassVar[dict[str, Any]] = {}

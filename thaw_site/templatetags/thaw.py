@@ -1,4 +1,5 @@
 import datetime
+from functools import lru_cache
 
 from django import template
 from django.core.exceptions import ValidationError
@@ -26,12 +27,20 @@ def time_tag(value: datetime.datetime | str | None, shown: str | None = None) ->
     it is, in no <time>, which would need a datetime.
     """
     if isinstance(value, datetime.datetime):
-        machine, words = localtime(value).isoformat(timespec="seconds"), str(value)
-    else:
-        try:
-            machine, words = parse_date(value).iso, format_date(value)
-        except ValidationError:
-            return format_html("{}", shown if shown is not None else value or "")
+        words = shown if shown is not None else str(value)
+        return format_html('<time datetime="{}">{}</time>', localtime(value).isoformat(timespec="seconds"), words)
+    if isinstance(value, str | None) and isinstance(shown, str | None):
+        return date_tag(value, shown)
+    return date_tag.__wrapped__(value, shown)
+
+
+@lru_cache(maxsize=8192)
+def date_tag(value: str | None, shown: str | None) -> SafeString:
+    """time_tag of an EDTF date, remembered: a list of events shows a few hundred distinct dates, many times."""
+    try:
+        machine, words = parse_date(value).iso, format_date(value)
+    except ValidationError:
+        return format_html("{}", shown if shown is not None else value or "")
     return format_html('<time datetime="{}">{}</time>', machine, shown if shown is not None else words)
 
 
