@@ -38,6 +38,8 @@ RENDERER_OUTPUT_IN = {
 # Modules allowed to call mark_safe: the renderer itself, should it ever need to.
 RAW_SQL_ALLOWED = {
     "events/management/commands/import_era.py",  # ANALYZE after a large import: statistics, no rows
+    "events/imports/background.py",  # PostgreSQL advisory locks around a background import: no rows
+    "thaw_site/public/prepared.py",  # reads only: SQL compiled once by Django from QuerySets, parameters bound
     "thaw_site/publishing/bulk.py",  # insert_rows: COPY / executemany of rows without history, names quoted
 }
 MARK_SAFE_ALLOWED = {

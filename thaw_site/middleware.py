@@ -29,13 +29,23 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, (OperationalError, InterfaceError)):
+        if not isinstance(exception, DATABASE_DOWN):
             return None
-        logger.warning("Database unavailable while serving %s: %s", request.path, exception)
-        response = HttpResponse(render_to_string("503.html"), status=503)
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        response["Cache-Control"] = "no-store"
-        return response
+        return database_unavailable(request, exception)
+
+
+# What the database driver raises when the server is gone, as Django wraps it.
+DATABASE_DOWN = (OperationalError, InterfaceError)
+
+
+def database_unavailable(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 503 page, for the middleware above and for middleware that queries before any view runs (process_exception
+    only sees a view's exceptions)."""
+    logger.warning("Database unavailable while serving %s: %s", request.path, exception)
+    response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 class RequestLimitsMiddleware:

@@ -47,7 +47,7 @@ def test_a_reviewer_reads_the_changes_and_publishes_from_the_queue(chromium, era
     boris.go_back()
 
     entry = boris.locator("article.thaw-queue-entry", has_text="The speech to the 20th Congress")
-    entry.get_by_label("Note (optional)").fill("Approved")
+    entry.get_by_label("Publishing note (optional)").fill("Approved")
     with boris.expect_navigation():
         entry.get_by_role("button", name="Publish").click()
     assert boris.url == f"{era_site}/admin/review/"

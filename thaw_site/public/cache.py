@@ -33,6 +33,7 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.utils.http import urlencode
 
+from thaw_site.middleware import DATABASE_DOWN, database_unavailable
 from thaw_site.publishing.frontend_caches import frontend_caches
 from thaw_site.publishing.generation import CHANGES, LISTS, SITE, changed_since, current_version, item_tag, page_tag
 from thaw_site.publishing.publications import item_url, url_names
@@ -132,11 +133,15 @@ class PublicPageCacheMiddleware:
         normalise_query(request, policy)
         key = page_key(request)
         kept: Kept | None = cache.get(key)
-        if kept is not None and not changed_since(kept.version, kept.tags):
-            response: HttpResponseBase = kept.response
-            response[HIT_HEADER] = "hit"
-        else:
-            response = self.build(request, key, policy, stale=kept is not None)
+        try:
+            if kept is not None and not changed_since(kept.version, kept.tags):
+                response: HttpResponseBase = kept.response
+                response[HIT_HEADER] = "hit"
+            else:
+                response = self.build(request, key, policy, stale=kept is not None)
+        except DATABASE_DOWN as outage:
+            # The check of what changed is a query: with the database gone, no kept page can be known current.
+            return database_unavailable(request, outage)
         # Given a response it returns one (a 304, or that one): the stubs say HttpResponse and "| None" for any.
         return get_conditional_response(request, etag=response.get("ETag"), response=response)  # type: ignore[arg-type,return-value]
 
