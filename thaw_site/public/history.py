@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path, reverse
 from django.views.generic import ListView
 
-from thaw_site.publishing.publications import Kind, Publication, url_names
+from thaw_site.publishing.publications import Kind, Publication, cached_reverse, url_names
 
 if TYPE_CHECKING:
     from thaw_site.public.pages import LiveDetailView
@@ -82,7 +82,7 @@ def history_urls(prefix: str, name: str, detail_view: "type[LiveDetailView]") ->
 
 def history_url(publication: Publication) -> str:
     """The address of a publication's item's history: the templates' |history_url."""
-    return reverse(f"{url_names()[publication.kind]}_history", args=[publication.slug])
+    return cached_reverse(f"{url_names()[publication.kind]}_history", publication.slug)
 
 
 def version_url(publication: Publication, slug: str) -> str:

@@ -12,6 +12,7 @@ import datetime
 import itertools
 import operator
 from collections.abc import Iterable
+from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any
 
@@ -19,7 +20,8 @@ from django.http import QueryDict
 from django.template import defaultfilters
 from django.template.defaulttags import querystring as django_querystring
 from django.templatetags.static import static
-from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # missing from the stubs
+from django.utils.timezone import get_current_timezone, template_localtime  # type: ignore[attr-defined]  # missing from the stubs
+from django.utils.translation import get_language
 from jinja2 import ChainableUndefined, Environment, pass_context
 from jinja2.runtime import Context
 
@@ -39,6 +41,16 @@ def querystring(context: Context, query_dict: QueryDict | None = None, **kwargs:
 
 def date(value: datetime.date | str | None, arg: str | None = None) -> str:
     """Django's |date, in the current time zone as the Django template language shows datetimes."""
+    if arg is None:  # the DATE_FORMAT setting's format: not remembered, as the setting is no part of the key
+        return defaultfilters.date(template_localtime(value), arg)
+    return formatted_date(value, arg, get_current_timezone(), get_language())
+
+
+@lru_cache(maxsize=4096)
+def formatted_date(value: datetime.date | str | None, arg: str, zone: datetime.tzinfo, language: str | None) -> str:
+    """|date with a format, remembered: an item page shows its publication date twice, and formatting one took
+    Django as long as a tenth of the page. The answer depends on the current time zone and language too, which
+    are in the key (and are the ones `template_localtime` and the format read)."""
     return defaultfilters.date(template_localtime(value), arg)
 
 
