@@ -8,9 +8,10 @@ from django.test.utils import CaptureQueriesContext
 
 from events.generator import generate_era
 from events.interchange import import_document
-from thaw_site.public.pages import CITING, EVENT_LINKS, LIVE_ITEM, LIVE_TARGETS, LiveItem, event_links
+from thaw_site.public.pages import CITING, EVENT_LINKS, LIVE_ITEM, LIVE_TARGETS, CitingEntry, LiveItem, event_links
 from thaw_site.public.prepared import Prepared
 from thaw_site.publishing.publications import Publication
+from thaw_site.publishing.read_models import CitingPage
 
 pytestmark = pytest.mark.django_db
 
@@ -68,8 +69,25 @@ def test_slices_and_counts_follow_the_orm_and_each_shape_compiles_once(era):
 
 
 def test_model_rows_by_slice(era):
+    citing_pages = Prepared(lambda slug: CitingPage.objects.filter(source_slug=slug).only("kind", "slug", "title"))
     source = Publication.objects.live().filter(kind="source").first()
-    assert [page.slug for page in CITING.bind(source.slug)[:3]] == [page.slug for page in CITING.build(source.slug)[:3]]
+    rows = citing_pages.bind(source.slug)[:3]
+    assert all(isinstance(page, CitingPage) for page in rows)
+    assert [page.slug for page in rows] == [page.slug for page in citing_pages.build(source.slug)[:3]]
+
+
+def test_rows_as_named_tuples_with_their_page_and_its_count_in_one_query(era):
+    source = Publication.objects.live().filter(kind="source").first()
+    ordered = list(CITING.build(source.slug))
+    assert len(ordered) > 3
+    with CaptureQueriesContext(connection) as queries:
+        rows, count = CITING.bind(source.slug).fetch_counted(1, 3)
+    assert len(queries) == 1 and count == len(ordered)
+    assert rows == [CitingEntry(*row) for row in ordered[1:3]] and rows[0].get_absolute_url().endswith(
+        f"/{rows[0].slug}/"
+    )
+    assert CITING.bind(source.slug).fetch_counted(len(ordered), len(ordered) + 3) == ([], None)
+    assert CITING.bind("no-such-source").fetch_counted(0, 3) == ([], 0)
 
 
 def test_a_value_the_orm_changes_on_its_way_to_the_sql_is_refused(db):

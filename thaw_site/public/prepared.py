@@ -8,6 +8,9 @@ database and shape with marker strings for its values, compiled, and its SQL kep
     LIVE = Prepared(lambda kind, slug: Publication.objects.live().filter(kind=kind, slug=slug).values_list("title"))
     LIVE.bind("event", "moscow-1957").rows()
 
+A page of a list comes with the length of the whole list in the same round trip (`fetch_counted`): the count is
+a scalar subquery in the page's SELECT, which both databases run once, from the same index as the rows.
+
 A value may be a list (for an `__in` lookup): each length is a shape of its own, compiled once. The markers must
 reach the SQL's parameters unchanged, as exact and `in` lookups on text columns pass them; anything else is
 refused when the query is compiled. Results are converted as the ORM converts them (dates, JSON).
@@ -19,8 +22,8 @@ from functools import lru_cache
 from typing import Any, overload
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Model, QuerySet
-from django.db.models.expressions import Col
+from django.db.models import IntegerField, Model, QuerySet
+from django.db.models.expressions import Col, RawSQL
 from django.db.models.query import ModelIterable
 
 # A value given to `bind`: one text value, or a list of them for an `__in` lookup.
@@ -28,6 +31,8 @@ Value = str | Sequence[str]
 # Where a parameter comes from: a bound value (its position, and the element's for a list), or a constant.
 Slot = tuple[int, int | None, object]
 Row = tuple[Any, ...]
+# The alias of the count that `fetch_counted` reads with a page's rows.
+COUNT_COLUMN = "prepared_count"
 
 
 def marker(position: int, element: int | None) -> str:
@@ -46,20 +51,33 @@ class Compiled:
 class Prepared:
     """A query built by `build(*values)` and compiled once per database and shape (see the module)."""
 
-    def __init__(self, build: Callable[..., QuerySet[Any, Any]], *, alias: str = DEFAULT_DB_ALIAS) -> None:
+    def __init__(
+        self,
+        build: Callable[..., QuerySet[Any, Any]],
+        *,
+        alias: str = DEFAULT_DB_ALIAS,
+        row: Callable[[Row], Any] | None = None,
+    ) -> None:
         self.build = build
         self.alias = alias
+        self.row = row  # what each row of values becomes, if not a tuple (a NamedTuple's _make: far less than a model)
         self.compiled = lru_cache(maxsize=256)(self._compile)
 
     def bind(self, *values: Value) -> "Bound":
         return Bound(self, values)
 
-    def _compile(self, shape: tuple[int | None, ...], low: int, high: int | None, counting: bool) -> Compiled:
+    def _compile(
+        self, shape: tuple[int | None, ...], low: int, high: int | None, counting: bool, with_count: bool = False
+    ) -> Compiled:
         markers = [
             marker(position, None) if length is None else [marker(position, element) for element in range(length)]
             for position, length in enumerate(shape)
         ]
         queryset = self.build(*markers)
+        if with_count:  # the count as one more column, the last: the ORM numbers the columns ORDER BY names
+            counted, params = self.build(*markers).order_by().query.get_compiler(using=self.alias).as_sql()
+            count = RawSQL(f"SELECT COUNT(*) FROM ({counted}) counted", params, output_field=IntegerField())  # noqa: S608, S611 (the ORM's SQL)
+            queryset = queryset.annotate(**{COUNT_COLUMN: count})
         queryset = queryset.order_by() if counting else queryset[low:high]
         compiler = queryset.query.get_compiler(using=self.alias)
         sql, params = compiler.as_sql()
@@ -75,9 +93,10 @@ class Prepared:
         if missing := set(wanted.values()) - {(position, element) for position, element, _constant in slots}:
             raise ValueError(f"These values do not reach the SQL unchanged: {sorted(missing, key=str)}")
         if counting:
-            # Both databases fold the subquery into the count, which reads the same index as the rows.
+            # Both databases fold the subquery into the count, which reads the same index as the rows (and run
+            # it once as a column of a page's rows: it depends on nothing of theirs).
             return Compiled(f"SELECT COUNT(*) FROM ({sql}) counted", tuple(slots), (), None, ())  # noqa: S608 (the ORM's SQL)
-        selected = [column for column, _sql, _alias in compiler.select[: compiler.col_count]]
+        selected = [column for column, _sql, _alias in compiler.select[: compiler.col_count - with_count]]
         converters = compiler.get_converters(selected)
         is_model = queryset._iterable_class is ModelIterable
         return Compiled(
@@ -112,13 +131,26 @@ class Bound:
     def fetch(self, low: int = 0, high: int | None = None) -> list[Any]:
         """The rows from `low` to `high` (tuples, or model instances for a query of them)."""
         compiled = self.prepared.compiled(self.shape, low, high, False)
+        return self.results(compiled, self.execute(compiled))
+
+    def fetch_counted(self, low: int = 0, high: int | None = None) -> tuple[list[Any], int | None]:
+        """`fetch(low, high)` and `count()` in one query. The count is None when no row came to carry it and
+        `low` is past the first row: then nothing says how many rows there are."""
+        compiled = self.prepared.compiled(self.shape, low, high, False, True)
         rows = self.execute(compiled)
-        connection = connections[self.prepared.alias]
+        count = int(rows[0][-1]) if rows else 0 if low == 0 else None
+        return self.results(compiled, [row[:-1] for row in rows]), count
+
+    def results(self, compiled: Compiled, rows: list[Any]) -> list[Any]:
+        """The database's rows, converted as the ORM converts them, or as model instances."""
         if compiled.converters:
+            connection = connections[self.prepared.alias]
             rows = [self.convert(list(row), compiled, connection) for row in rows]
         if compiled.model is not None:
             model = compiled.model
             return [model.from_db(self.prepared.alias, compiled.attnames, row) for row in rows]
+        if self.prepared.row is not None:
+            return list(map(self.prepared.row, rows))
         return rows
 
     @staticmethod
