@@ -14,7 +14,7 @@ from thaw_site.public.pages import (
 )
 from thaw_site.public.paging import page_or_404
 from thaw_site.public.timeline import build_chart, event_entries
-from thaw_site.publishing.publications import Kind
+from thaw_site.publishing.publications import Kind, item_urls
 
 EVENTS_PER_PAGE = 60
 CITING_PAGES_PER_PAGE = 50
@@ -90,5 +90,6 @@ class SourceDetail(LiveDetailView):
         context = super().get_context_data(**kwargs)
         page = page_or_404(self.request, citing(self.object), CITING_PAGES_PER_PAGE)
         context["page_obj"] = page
-        context["cited_by"] = [(entry, entry.locators) for entry in page.object_list]
+        url = item_urls()
+        context["cited_by"] = [(entry, url(entry.kind, entry.slug)) for entry in page.object_list]
         return context

@@ -13,7 +13,7 @@ from django.views.generic import DetailView, ListView
 from thaw_site.public.machine import citation_meta, structured_data
 from thaw_site.public.prepared import Bound, Prepared
 from thaw_site.publishing.generation import once_per_generation
-from thaw_site.publishing.publications import Kind, Publication, item_url
+from thaw_site.publishing.publications import Kind, Publication, item_url, item_urls
 from thaw_site.publishing.read_models import CitingPage, LiveEventLink
 
 if TYPE_CHECKING:
@@ -51,11 +51,12 @@ class LiveItem:
     sort_start: datetime.date | None
     sort_end: datetime.date | None
     list_data: dict[str, Any]
+    url: str  # its page's address, from `item_urls()` (as get_absolute_url() lists read it for each entry)
 
-    FIELDS = ("kind", "slug", "title", "summary", "sort_start", "sort_end", "list_data")
+    FIELDS = ("kind", "slug", "title", "summary", "sort_start", "sort_end", "list_data")  # the columns it is read from
 
     def get_absolute_url(self) -> str:
-        return item_url(self.kind, self.slug)
+        return self.url
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,12 @@ def live_targets(links: Iterable[FrozenLink]) -> dict[tuple[str, str], LiveItem]
     if not wanted:
         return {}
     found = LIVE_TARGETS.bind(sorted({kind for kind, _ in wanted}), sorted({slug for _, slug in wanted})).fetch()
-    return {(kind, slug): LiveItem(kind, slug, *rest) for kind, slug, *rest in found if (kind, slug) in wanted}
+    url = item_urls()
+    return {
+        (kind, slug): LiveItem(kind, slug, title, summary, start, end, list_data, url(kind, slug))
+        for kind, slug, title, summary, start, end, list_data in found
+        if (kind, slug) in wanted
+    }
 
 
 def resolve(publication: Publication) -> tuple[LinksByRelation, list[Reference]]:
@@ -152,12 +158,22 @@ def events_linking_here(publication: Publication, relation: str) -> Bound:
 
 def as_linked(rows: Iterable[EventRow]) -> list[Linked]:
     """Rows of `events_linking_to` as Linked items: the linking event, with the link's detail (a role)."""
-    return [Linked(LiveItem(Kind.EVENT, *entry), detail) for detail, *entry in rows]
+    rows = list(rows)
+    return [Linked(event, row[0]) for event, row in zip(event_items(row[1:] for row in rows), rows, strict=True)]
 
 
 def as_events(rows: Iterable[EventRow]) -> list[LiveItem]:
     """Rows of `events_linking_to` as the events' Entries."""
-    return [LiveItem(Kind.EVENT, *entry) for _detail, *entry in rows]
+    return event_items(entry for _detail, *entry in rows)
+
+
+def event_items(rows: Iterable[Sequence[Any]]) -> list[LiveItem]:
+    """Live events from rows of their LiveItem fields but the kind (LIVE_EVENT_FIELDS)."""
+    url = item_urls()
+    return [
+        LiveItem(Kind.EVENT, slug, title, summary, start, end, list_data, url(Kind.EVENT, slug))
+        for slug, title, summary, start, end, list_data in rows
+    ]
 
 
 def live_events() -> QuerySet[Publication]:

@@ -15,8 +15,8 @@ from thaw_site.public.cache import EVERY_CHANGE, PagePolicy, page_policy
 from thaw_site.public.pages import (
     LIVE_EVENT_FIELDS,
     EventRow,
-    LiveItem,
     as_events,
+    event_items,
     events_linking_to,
     live_events,
     live_topics_with_counts,
@@ -139,7 +139,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
     bounds = live_events().aggregate(first=Min("sort_start"), last=Max("sort_end"))
     page = Paginator(filtered_events(filters), EVENTS_PER_PAGE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
-    events = [LiveItem(Kind.EVENT, *entry) for _event_id, *entry in rows]
+    events = event_items(entry for _event_id, *entry in rows)
     figures = people_to_filter_by([event_id for event_id, *_entry in rows], filters.get("figure"))
     figure = next((title for slug, title in figures if slug == filters.get("figure")), None)
     return render(

@@ -13,8 +13,8 @@ them, the live version stays as it was until a reviewer publishes a change,
 and a page costs a few indexed queries however large the archive grows.
 """
 
-from collections.abc import Mapping
-from functools import cache, lru_cache
+from collections.abc import Callable, Mapping
+from functools import cache, lru_cache, partial
 from typing import TYPE_CHECKING, Any, Self, cast
 
 from django.conf import settings
@@ -76,7 +76,18 @@ def cached_reverse(name: str, *args: str | int) -> str:
 
 
 def item_url(kind: str, slug: str) -> str:
-    return cached_reverse(url_names()[kind], slug)
+    return _item_url(get_script_prefix(), kind, slug)
+
+
+def item_urls() -> Callable[[str, str], str]:
+    """item_url for the items of one list: the script prefix, a context-local that took longer to read than the
+    rest of item_url, read once for them all."""
+    return partial(_item_url, get_script_prefix())
+
+
+@lru_cache(maxsize=20_000)
+def _item_url(script_prefix: str, kind: str, slug: str) -> str:
+    return reverse(url_names()[kind], args=(slug,))  # reverse() reads the script prefix that is in the key
 
 
 class PublicationQuerySet(models.QuerySet["Publication"]):
