@@ -11,7 +11,7 @@ project's own come from its template tag libraries, so both engines share one im
 import datetime
 import itertools
 import operator
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any
@@ -22,8 +22,9 @@ from django.template.defaulttags import querystring as django_querystring
 from django.templatetags.static import static
 from django.utils.timezone import get_current_timezone, template_localtime  # type: ignore[attr-defined]  # missing from the stubs
 from django.utils.translation import get_language
-from jinja2 import ChainableUndefined, Environment, pass_context
+from jinja2 import ChainableUndefined, Environment, pass_context, pass_environment
 from jinja2.runtime import Context
+from markupsafe import Markup, escape
 
 from thaw_site.public.history import history_url, version_url
 from thaw_site.publishing.publications import cached_reverse
@@ -78,6 +79,31 @@ def linked_event_entries(links: Iterable[Any]) -> list[tuple[str, str, str, str]
     return [(*listed_event(linked.target), linked.detail) for linked in links]
 
 
+# The keys of a source's data that includes/source_entry.html reads (tests/test_public_templates.py checks them).
+SOURCE_ENTRY_KEYS = ("kind", "author_line", "title", "place", "publisher", "year", "isbn", "url", "accessed")
+
+
+@pass_environment
+def source_entry(env: Environment, source: Mapping[str, Any], source_url: str | None = None) -> Markup:
+    """source_entry(source, source_url): includes/source_entry.html for this source's data (and its page's
+    address, if it is linked), remembered by what the template reads of them. A page's references list a source
+    entry each, and the same sources on page after page; rendering each anew was most of a reference list's time.
+    The entry is Jinja2's own (autoescaped) output, as the include gave."""
+    shown = tuple((key, source[key]) for key in SOURCE_ENTRY_KEYS if key in source)
+    try:
+        return rendered_source_entry(env, shown, source_url)
+    except TypeError:  # a value that can't be part of a key (say, a list where a string belongs): not remembered
+        return rendered_source_entry.__wrapped__(env, shown, source_url)
+
+
+@lru_cache(maxsize=4096)
+def rendered_source_entry(env: Environment, shown: tuple[tuple[str, Any], ...], source_url: str | None) -> Markup:
+    module = env.get_template("includes/source_entry.html").make_module(
+        {"source": dict(shown), "source_url": source_url}
+    )
+    return escape(module)  # the module's __html__: its output, which autoescaping made safe
+
+
 def regroup(items: Iterable[object], attribute: str) -> list[SimpleNamespace]:
     """{% regroup %}: (grouper, list) for each run of consecutive items with the same (dotted) attribute."""
     key = operator.attrgetter(attribute)
@@ -114,6 +140,7 @@ def environment(**options: Any) -> Environment:
             "url": cached_reverse,
             "querystring": querystring,
             "json_ld": json_ld,
+            "source_entry": source_entry,
             "identifier_links": identifier_links,
             "version_url": version_url,
         }
