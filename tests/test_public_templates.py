@@ -6,8 +6,9 @@ from types import SimpleNamespace
 
 from django.template import engines
 
-from thaw_site.public.jinja2 import SOURCE_ENTRY_KEYS, environment, source_entry
+from thaw_site.public.jinja2 import SOURCE_ENTRY_KEYS, chart_figure, environment, source_entry
 from thaw_site.public.pages import Linked, LiveItem
+from thaw_site.public.timeline import ChartEntry, build_chart
 
 
 def render(source, **context):
@@ -76,3 +77,19 @@ def test_listed_events_unpack_what_the_template_read_key_by_key():
         "{% for w, u, t, d in links|linked_event_entries %}{{ w }}|{{ u }}|{{ t }}|{{ d }};{% endfor %}"
     )
     assert unpacked.render(links=linked) == key_by_key.render(links=linked)
+
+
+def test_a_chart_is_what_its_include_draws_and_is_remembered_by_its_values():
+    env = engines["jinja2"].env
+    include = env.from_string('{% with chart_id=i, caption=c %}{% include "includes/chart.html" %}{% endwith %}')
+    entries = [ChartEntry("<Party> & state", "1953-03", "1955"), ChartEntry("Premier", "1958-03-27", open_end=True)]
+    charts = [build_chart(entries, labelled=True), build_chart(entries), build_chart(entries[:1], labelled=True)]
+    for chart in charts:
+        for caption in ("Offices", "<b>held</b>"):
+            expected = include.render(chart=chart, i="c-1", c=caption)
+            assert (
+                str(chart_figure(env, chart, "c-1", caption))
+                == expected
+                == str(chart_figure(env, chart, "c-1", caption))
+            )
+    assert len({str(chart_figure(env, chart, "c-1", "x")) for chart in charts}) == 3

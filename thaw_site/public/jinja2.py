@@ -8,6 +8,7 @@ The globals and filters are the tags and filters the templates used under the Dj
 project's own come from its template tag libraries, so both engines share one implementation.
 """
 
+import dataclasses
 import datetime
 import itertools
 import operator
@@ -27,6 +28,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from thaw_site.public.history import history_url, version_url
+from thaw_site.public.timeline import Chart
 from thaw_site.publishing.publications import cached_reverse
 from thaw_site.templatetags.public_site import json_ld
 from thaw_site.templatetags.thaw import edtf, is_web_url, percent, time_tag
@@ -104,6 +106,23 @@ def rendered_source_entry(env: Environment, shown: tuple[tuple[str, Any], ...], 
     return escape(module)  # the module's __html__: its output, which autoescaping made safe
 
 
+@pass_environment
+def chart_figure(env: Environment, chart: Chart, chart_id: str, caption: str) -> Markup:
+    """chart_figure(chart, chart_id, caption): includes/chart.html for this chart (thaw_site.public.timeline.Chart),
+    remembered by the chart's own values: the same lists draw the same charts request after request, and drawing
+    one was a twentieth of a figure's page. Jinja2's own (autoescaped) output, as the include gave."""
+    values = (getattr(chart, field.name) for field in dataclasses.fields(chart))
+    kept = tuple(tuple(value) if isinstance(value, list) else value for value in values)
+    return rendered_chart(env, kept, chart_id, caption)
+
+
+@lru_cache(maxsize=1024)
+def rendered_chart(env: Environment, values: tuple[Any, ...], chart_id: str, caption: str) -> Markup:
+    """The chart drawn from its values (its lists as tuples, which the template reads alike)."""
+    template = env.get_template("includes/chart.html")
+    return escape(template.make_module({"chart": Chart(*values), "chart_id": chart_id, "caption": caption}))
+
+
 def regroup(items: Iterable[object], attribute: str) -> list[SimpleNamespace]:
     """{% regroup %}: (grouper, list) for each run of consecutive items with the same (dotted) attribute."""
     key = operator.attrgetter(attribute)
@@ -140,6 +159,7 @@ def environment(**options: Any) -> Environment:
             "url": cached_reverse,
             "querystring": querystring,
             "json_ld": json_ld,
+            "chart_figure": chart_figure,
             "source_entry": source_entry,
             "identifier_links": identifier_links,
             "version_url": version_url,
