@@ -256,6 +256,23 @@ def test_an_edit_that_cancelled_nothing_still_stops_the_unreviewed_revision_goin
     assert live_publication(event) is None
 
 
+def test_a_failed_run_tells_the_reviewer_who_scheduled_it(
+    event, author, reviewer, clock, django_capture_on_commit_callbacks, mailoutbox
+):
+    from thaw_site.publishing.notifications import Notification
+
+    made = schedule(item=event, by=reviewer, publish_at=TOMORROW_9)
+    edit(event, author, summary="Unreviewed words.")
+    clock.move_to(TOMORROW_9)
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(CommandError):
+        run()
+    made.refresh_from_db()
+    told = Notification.objects.get(kind="schedule_failed")
+    assert (told.recipient, told.note) == (reviewer, made.message)
+    assert [message.to for message in mailoutbox] == [[reviewer.email]]
+    assert "could not go live or come down as you scheduled" in mailoutbox[0].subject
+
+
 def imported(change, user):
     """Export the site, change one event in the document, and import it back as `user`."""
     from events.interchange import export_document, import_document
