@@ -8,7 +8,7 @@ from thaw_site.public.pages import (
     LiveDetailView,
     LiveListView,
     as_events,
-    citing,
+    cited_by,
     events_linking_here,
     live_topics_with_counts,
 )
@@ -88,7 +88,9 @@ class SourceDetail(LiveDetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        page = page_or_404(self.request, citing(self.object), CITING_PAGES_PER_PAGE)
+        pages, keep_count = cited_by(self.object)
+        page = page_or_404(self.request, pages, CITING_PAGES_PER_PAGE)
+        keep_count(page.paginator.count)
         context["page_obj"] = page
         url = item_urls()
         context["cited_by"] = [(entry, url(entry.kind, entry.slug)) for entry in page.object_list]

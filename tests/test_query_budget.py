@@ -104,16 +104,25 @@ def test_public_pages_and_admin_changelists_cost_the_same_queries_at_10_and_1000
 
 def test_item_pages_read_the_item_its_live_links_and_one_page_of_their_list(client, settings):
     """With page caching off: the publication, the live targets of its links (none for a source, which links
-    nowhere), and the page of events or citing pages, which brings the count of the whole list with it."""
+    nowhere), and the page of events or citing pages, which brings the count of the whole list with it; a source
+    first reads the version of the cache tags, to keep the count of a long list (pages.cited_by)."""
     settings.MIDDLEWARE = [name for name in settings.MIDDLEWARE if not name.endswith("PublicPageCacheMiddleware")]
     document = era(10)
     import_document(document, source_name="small.json")
     event, _history, figure, _topic = pages_of(document)[-4:]
-    pages = {event: 3, figure: 3, "/sources/source-00001/": 2}
+    source = "/sources/source-00001/"
+    pages = {event: 3, figure: 3, source: 3}
     assert query_counts(client, pages) == pages
     for url in pages:
         assert 'rel="next"' not in client.get(url).content.decode(), f"{url} lists everything on one page"
+    with CaptureQueriesContext(connection) as queries:
+        client.get(source)  # a short list's count, kept as short: counted with its page again, and no tags read
+    assert len(queries) == 2 and "COUNT(" in queries[-1]["sql"]
 
     import_document(era(1000), source_name="large.json")
-    assert query_counts(client, [figure, "/sources/source-00001/"]) == {figure: 3, "/sources/source-00001/": 2}
+    assert query_counts(client, [figure, source]) == {figure: 3, source: 3}
     assert 'rel="next"' in client.get(figure).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(source).content.decode()  # 754 citing pages: their count kept, its tags' versions read
+    assert len(queries) == 3 and not any("COUNT(" in query["sql"] for query in queries)
+    assert "(754 pages)" in html and "Page 1 of 16" in html

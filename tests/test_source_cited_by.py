@@ -6,8 +6,11 @@ from collections import defaultdict
 
 import pytest
 from django.apps import apps
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from events.models import Event, Source
+from thaw_site.public import pages
 from thaw_site.public.pages import citing
 from thaw_site.publishing.publications import Publication
 from thaw_site.publishing.read_models import CITING_KINDS, CitingPage, PublishedLink, rebuild_read_models
@@ -117,3 +120,30 @@ def test_the_migration_fills_the_entries_from_the_live_pages(era):
     CitingPage.objects.all().delete()
     importlib.import_module("thaw_site.migrations.0007_citing_pages").fill(apps, None)
     assert kept() == before
+
+
+def test_a_long_lists_count_is_kept_until_a_page_citing_the_source_comes_or_goes(
+    client, era, author, reviewer, settings, monkeypatch
+):
+    settings.MIDDLEWARE = [name for name in settings.MIDDLEWARE if not name.endswith("PublicPageCacheMiddleware")]
+    monkeypatch.setattr(pages, "KEEP_COUNT_FROM", 10)  # the article's 68 citing pages make a long list
+    url = f"/sources/{WIKIPEDIA}/"
+
+    def shown(expected, counted):
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(url).content.decode()
+        assert f"({expected} pages)" in html
+        assert any("COUNT(" in query["sql"] for query in queries) == counted
+
+    shown(68, counted=True)
+    shown(68, counted=False)  # kept
+    event = Event.objects.get(slug="secret-speech")
+    withdraw(item=event, by=reviewer, note="Checking")
+    shown(67, counted=True)
+    shown(67, counted=False)
+    republish(event, author, reviewer)
+    shown(68, counted=True)
+    event.body, event.date_citation = "No citation left.", ""
+    republish(event, author, reviewer)
+    shown(67, counted=True)
+    shown(67, counted=False)
