@@ -28,7 +28,7 @@ from events.citations import reindex_items
 from events.models import Event, Participation, Period, Source, Topic
 from people.models import Figure, Office
 from thaw_site.publishing import notifications
-from thaw_site.publishing.bulk import insert_rows, pks_by, queries_unlogged
+from thaw_site.publishing.bulk import insert_objects, insert_rows, pks_by, queries_unlogged
 from thaw_site.publishing.citing import disputed_of, notes_of, renderings_handed_on
 from thaw_site.publishing.items import INTERCHANGE_FORMAT, INTERCHANGE_VERSION, Publishable, Status
 from thaw_site.publishing.revisions import one_revision, record_revisions
@@ -435,7 +435,7 @@ def create_relations(
         ]
         for office in offices:
             office.derive_fields()
-        Office.objects.bulk_create(offices, batch_size=BATCH)
+        insert_objects(offices)
         record_revisions(offices, user=user, reason=reason, created=True)
     elif section == "events":
         instances = cast("Sequence[Event]", instances)
@@ -553,7 +553,7 @@ def import_document(
                         del instance.skip_history_when_saving
                         changes.append((section, instance, wanted, changed))
                         report.updated.append((section, ident, changed))
-                model.objects.bulk_create([instance for instance, _ in new], batch_size=BATCH)
+                insert_objects([instance for instance, _ in new])
                 created[section] = new
                 if section == "periods":
                     periods = {p.slug: p for p in Period.objects.all()}

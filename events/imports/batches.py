@@ -44,6 +44,7 @@ from events.interchange import (
     ImportReport,
     import_document,
 )
+from thaw_site.publishing.bulk import insert_objects
 from thaw_site.publishing.publications import Publication
 from thaw_site.publishing.services import make_live_again, stop_being_live, take_down, take_down_live
 
@@ -180,8 +181,8 @@ def run_import(
         for section, idents in by_section((section, ident) for section, ident, _ in touched).items():
             revisions.update({(section, i): pk for i, pk in latest_revisions(section, idents).items()})
             live_after.update({(section, i): pk for i, pk in live_publications(section, idents).items()})
-        ImportedItem.objects.bulk_create(
-            (
+        insert_objects(
+            [
                 ImportedItem(
                     batch=batch,
                     section=section,
@@ -193,8 +194,7 @@ def run_import(
                     live_after_id=live_after.get((section, ident)),
                 )
                 for section, ident, action in touched
-            ),
-            batch_size=1000,
+            ]
         )
     return Outcome(report, batch, before, named)
 

@@ -22,6 +22,7 @@ from django.db.models import QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from thaw_site.publishing import notifications, workflow
+from thaw_site.publishing.bulk import insert_objects
 from thaw_site.publishing.citing import citation_problems
 from thaw_site.publishing.generation import MANY, retire
 from thaw_site.publishing.items import Status
@@ -124,11 +125,13 @@ def make_live_many(
     before = list(live.only(*PLACEMENT_FIELDS)[: MANY + 1])  # more than MANY retire every page anyway
     stop_being_live(live)
     prefetch_related_objects(items, *type(items[0]).publishing_prefetch)
-    publications = Publication.objects.bulk_create(
-        # Each its own instant, a microsecond apart in the order made: a feed reader tells an import's entries
-        # apart by their time (Atom's `updated`), and the feed's order stays the order made.
-        frozen(item, revision=revisions.get(item.pk), by=by, note=note, now=now + index * MICROSECOND)
-        for index, item in enumerate(items)
+    publications = insert_objects(
+        [
+            # Each its own instant, a microsecond apart in the order made: a feed reader tells an import's entries
+            # apart by their time (Atom's `updated`), and the feed's order stays the order made.
+            frozen(item, revision=revisions.get(item.pk), by=by, note=note, now=now + index * MICROSECOND)
+            for index, item in enumerate(items)
+        ]
     )
     store_search_vectors(Publication.objects.filter(pk__in=[publication.pk for publication in publications]))
     write_read_models(publications)
