@@ -32,6 +32,7 @@ from thaw_site.publishing.bulk import insert_objects, insert_rows, pks_by, queri
 from thaw_site.publishing.citing import disputed_of, notes_of, renderings_handed_on
 from thaw_site.publishing.items import INTERCHANGE_FORMAT, INTERCHANGE_VERSION, Publishable, Status
 from thaw_site.publishing.revisions import one_revision, record_revisions
+from thaw_site.publishing.schedules import cancel_after_import
 from thaw_site.publishing.services import make_live, make_live_many, take_down
 from thaw_site.text.dates import parse_date
 
@@ -575,6 +576,7 @@ def import_document(
                 with one_revision(instance, user=user, reason=reason, created=False):
                     apply_state(section, instance, wanted)
                 go_live(instance, by=user, note=changed_note(changed))
+            cancel_after_import((instance for _, instance, _, _ in changes), by=user, reason=reason)
             if dry_run:
                 raise Rollback
     except Rollback:

@@ -176,7 +176,8 @@ def test_a_run_catches_up_on_everything_missed_oldest_first(clock, author, revie
         "Published event “The early”, as boris scheduled for 6 Dec 2026 09:00 UTC.",
         "Published event “The late”, as boris scheduled for 6 Dec 2026 17:00 UTC.",
     ]
-    assert [p.slug for p in Publication.objects.live().order_by("published_at")] == ["early", "late"]
+    # The clock stands still, so both went live at the same moment: the rows' order is the order of publishing.
+    assert [p.slug for p in Publication.objects.live().order_by("published_at", "pk")] == ["early", "late"]
 
 
 def test_an_item_comes_down_at_its_expiry(event, reviewer, clock):
@@ -254,6 +255,70 @@ def test_an_edit_that_cancelled_nothing_still_stops_the_unreviewed_revision_goin
     made.refresh_from_db()
     assert made.state == ScheduleState.FAILED and made.message.startswith("Could not publish: it was edited")
     assert live_publication(event) is None
+
+
+def test_a_failed_run_tells_the_reviewer_who_scheduled_it(
+    event, author, reviewer, clock, django_capture_on_commit_callbacks, mailoutbox
+):
+    from thaw_site.publishing.notifications import Notification
+
+    made = schedule(item=event, by=reviewer, publish_at=TOMORROW_9)
+    edit(event, author, summary="Unreviewed words.")
+    clock.move_to(TOMORROW_9)
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(CommandError):
+        run()
+    made.refresh_from_db()
+    told = Notification.objects.get(kind="schedule_failed")
+    assert (told.recipient, told.note) == (reviewer, made.message)
+    assert [message.to for message in mailoutbox] == [[reviewer.email]]
+    assert "could not go live or come down as you scheduled" in mailoutbox[0].subject
+
+
+def imported(change, user):
+    """Export the site, change one event in the document, and import it back as `user`."""
+    from events.interchange import export_document, import_document
+
+    document = export_document()
+    change(next(item for item in document["events"] if item["slug"] == "speech"))
+    return import_document(document, source_name="corrections.json", user=user)
+
+
+def test_an_import_that_changes_a_scheduled_item_cancels_its_schedule_and_tells_the_reviewer(
+    event, author, reviewer, clock
+):
+    from thaw_site.publishing.notifications import Notification
+
+    made = schedule(item=event, by=reviewer, publish_at=TOMORROW_9)
+    report = imported(lambda item: item.update(summary="A corrected summary."), author)
+    assert report.updated == [("events", "speech", ["summary"])]
+    made.refresh_from_db()
+    assert made.state == ScheduleState.CANCELLED
+    assert made.message == ("Changed after it was approved (Imported from corrections.json): it needs review again.")
+    assert Notification.objects.filter(recipient=reviewer, kind="schedule_cancelled").count() == 1
+    clock.move_to(TOMORROW_9)
+    assert run() == ""
+    assert live_publication(event) is None
+
+
+def test_an_import_that_leaves_a_scheduled_item_as_it_is_keeps_its_schedule(event, author, reviewer, clock):
+    made = schedule(item=event, by=reviewer, publish_at=TOMORROW_9)
+    assert imported(lambda item: None, author).updated == []
+    made.refresh_from_db()
+    assert made.state == ScheduleState.PENDING
+
+
+def test_an_import_that_withdraws_a_live_item_cancels_its_time_to_come_down(event, author, reviewer, clock):
+    made = schedule(item=event, by=reviewer, publish_at=TOMORROW_9, withdraw_at=TOMORROW_17)
+    clock.move_to(TOMORROW_9)
+    run()
+    imported(lambda item: item.update(status="withdrawn"), reviewer)
+    made.refresh_from_db()
+    assert (made.state, made.message) == (
+        ScheduleState.CANCELLED,
+        "Withdrawn before its time: Imported from corrections.json.",
+    )
+    clock.move_to(TOMORROW_17)
+    assert run() == ""
 
 
 def test_withdrawing_before_its_time_cancels_the_schedule(event, reviewer, other_reviewer, clock):

@@ -204,7 +204,7 @@ def test_preferences_are_saved_for_the_signed_in_editor_only(client, author, rev
     page = client.get("/admin/notifications/preferences/").content.decode()
     assert "An item is submitted for review (reviewers)" in page and "boris@example.org" in page
     choices = {"submitted": "digest", "sent_back": "off", "published": "dashboard", "withdrawn": "email"}
-    data = {**choices, "watched": "email", "schedule_cancelled": "email", "user": author.pk}
+    data = {**choices, "watched": "email", "schedule_cancelled": "email", "schedule_failed": "off", "user": author.pk}
     assert client.post("/admin/notifications/preferences/", data).status_code == 302
     saved = dict(reviewer.thaw_preferences.values_list("kind", "delivery"))
     assert {kind: saved[kind] for kind in choices} == choices

@@ -57,6 +57,10 @@ KINDS = {
         "A publication you scheduled is cancelled (an edit, send back, withdrawal)",
         "{actor}'s change cancelled your schedule of “{title}”",
     ),
+    "schedule_failed": KindOfNotice(
+        "A publication you scheduled could not run at its time",
+        "“{title}” could not go live or come down as you scheduled",
+    ),
 }
 
 

@@ -10,6 +10,7 @@ publishes or cancels it); at most one is open per item. Done and cancelled ones 
 """
 
 import datetime
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Self
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import dateformat, timezone
 
+from thaw_site.publishing.items import Status
 from thaw_site.publishing.notifications import notify
 from thaw_site.publishing.publications import Kind, models_by_kind
 from thaw_site.publishing.workflow import kind_of
@@ -163,6 +165,23 @@ def settle_on_publish(item: "Publishable", *, by: "AbstractBaseUser | AnonymousU
         schedule.save()
     else:
         cancel(schedule, by=by, why=f"Published by {by} before its time.")
+
+
+def cancel_after_import(
+    items: Iterable["Publishable"], *, by: "AbstractBaseUser | AnonymousUser | None", reason: str
+) -> None:
+    """An import changed these items, as an edit would: scheduled publishing of what the reviewer approved is
+    cancelled, and whatever was scheduled for an item the import withdrew. Open schedules are few: one query reads
+    them all, however many items the import changed."""
+    changed = {(kind_of(item), item.uid): item for item in items}
+    for schedule in Schedule.objects.open() if changed else []:
+        item = changed.get((schedule.kind, schedule.item_uid))
+        if item is None:
+            continue
+        if item.status == Status.WITHDRAWN:
+            cancel(schedule, by=by, why=f"Withdrawn before its time: {reason}.")
+        elif schedule.publishes:
+            cancel(schedule, by=by, why=f"Changed after it was approved ({reason}): it needs review again.")
 
 
 def cancel_on_withdraw(item: "Publishable", *, by: "AbstractBaseUser | AnonymousUser | None") -> None:

@@ -24,6 +24,7 @@ from django.utils import timezone
 from thaw_site.publishing import services, workflow
 from thaw_site.publishing.citing import citation_problems
 from thaw_site.publishing.items import Status
+from thaw_site.publishing.notifications import notify
 from thaw_site.publishing.schedules import (
     Schedule,
     ScheduleState,
@@ -182,6 +183,8 @@ def run_next(now: datetime.datetime) -> Outcome | None:
         return Outcome(current, item, step)
     current = Schedule.objects.get(pk=current.pk)  # as it was before the step, which was rolled back
     current.finish(ScheduleState.FAILED, f"Could not {step}: {reason}")
+    if item is not None and current.scheduled_by is not None:
+        notify("schedule_failed", item, None, [current.scheduled_by], note=current.message)
     return Outcome(current, item, step, error=reason)
 
 
