@@ -123,7 +123,8 @@ def make_live_many(
     now = timezone.now()
     live = Publication.objects.filter(kind=kind, item_uid__in=[item.uid for item in items], is_live=True)
     before = list(live.only(*PLACEMENT_FIELDS)[: MANY + 1])  # more than MANY retire every page anyway
-    stop_being_live(live)
+    if before:  # none live (new items, as an import's are): nothing to take down, and three queries saved
+        stop_being_live(live)
     lookups, listed = listing_prefetch(type(items[0]))
     prefetch_related_objects(items, *lookups)
     try:
