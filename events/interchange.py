@@ -28,7 +28,7 @@ from events.citations import reindex_items
 from events.models import Event, Participation, Period, Source, Topic
 from people.models import Figure, Office
 from thaw_site.publishing import notifications
-from thaw_site.publishing.bulk import insert_rows, pks_by, queries_unlogged
+from thaw_site.publishing.bulk import insert_objects, insert_rows, pks_by, queries_unlogged
 from thaw_site.publishing.citing import disputed_of, notes_of, renderings_handed_on
 from thaw_site.publishing.items import INTERCHANGE_FORMAT, INTERCHANGE_VERSION, Publishable, Status
 from thaw_site.publishing.revisions import one_revision, record_revisions
@@ -216,7 +216,7 @@ def ends_before(start: str | None, end: str | None) -> bool:
         return False
 
 
-def semantic_errors(document: Document) -> list[str]:
+def semantic_errors(document: Document, progress: Callable[[int, int], None] | None = None) -> list[str]:
     errors: list[str] = []
     known: dict[str, set[str]] = {}
     for section, (model, ident_field) in SECTIONS.items():
@@ -298,9 +298,13 @@ def semantic_errors(document: Document) -> list[str]:
                         f"{where}, field {use.field}: citation [@{use.key}] names no source in the file or the database"
                     )
 
+    total, done = sum(len(document.get(section, [])) for section in SECTIONS), 0
     for section in SECTIONS:
         for index, item in enumerate(document.get(section, [])):
             check(section, index, item)
+            done += 1
+            if progress is not None:
+                progress(done, total)
     return errors
 
 
@@ -318,8 +322,10 @@ def nul_character_errors(document: Document) -> list[str]:
     return list(walk(document, ()))
 
 
-def validate_document(document: object) -> None:
-    """Raise ImportFailed listing every problem, or return when the document can be imported."""
+def validate_document(document: object, progress: Callable[[int, int], None] | None = None) -> None:
+    """Raise ImportFailed listing every problem, or return when the document can be imported. `progress`, if given,
+    is called with the number of items checked so far and the number to check, as the item by item checks go on
+    (rendering each item's text to check its citations, most of a large import's checking)."""
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ImportFailed([f"document: not a {FORMAT} document (the 'format' field must be {FORMAT!r})"])
     if document.get("version") != VERSION:
@@ -328,7 +334,7 @@ def validate_document(document: object) -> None:
         )
     errors = schema_errors(document) or nul_character_errors(document)
     if not errors:
-        errors = semantic_errors(document)
+        errors = semantic_errors(document, progress)
     if errors:
         raise ImportFailed(errors)
 
@@ -436,7 +442,7 @@ def create_relations(
         ]
         for office in offices:
             office.derive_fields()
-        Office.objects.bulk_create(offices, batch_size=BATCH)
+        insert_objects(offices)
         record_revisions(offices, user=user, reason=reason, created=True)
     elif section == "events":
         instances = cast("Sequence[Event]", instances)
@@ -498,16 +504,18 @@ def import_document(
     dry_run: bool = False,
     reason: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    checking: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Validate, then write the document in one transaction. Returns an ImportReport.
 
     Each history row's change reason is `reason`, by default "Imported from <source_name>". `progress`, if given,
-    is called with the number of items written so far and the number to write, as the writing goes on.
+    is called with the number of items written so far and the number to write, as the writing goes on; `checking`,
+    likewise, as validation checks them.
 
     Items new to the site are written in bulk (their derived fields computed first, as save() would);
     changed items one by one, each as one revision.
     """
-    validate_document(document)
+    validate_document(document, checking)
     report = ImportReport()
     reason = reason or f"Imported from {source_name}"
     try:
@@ -554,7 +562,7 @@ def import_document(
                         del instance.skip_history_when_saving
                         changes.append((section, instance, wanted, changed))
                         report.updated.append((section, ident, changed))
-                model.objects.bulk_create([instance for instance, _ in new], batch_size=BATCH)
+                insert_objects([instance for instance, _ in new])
                 created[section] = new
                 if section == "periods":
                     periods = {p.slug: p for p in Period.objects.all()}

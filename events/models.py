@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 from stdnum import isbn as isbn_numbers
 
 from thaw_site.publishing.citing import FACT_HELP, CitedItem
-from thaw_site.publishing.items import NaturalKeyManager, Publishable, PublishableQuerySet, Snapshot
+from thaw_site.publishing.items import NaturalKeyManager, Publishable, PublishableQuerySet, Snapshot, relation_list
 from thaw_site.text.dates import date_range, format_date, open_range, parse_date, span_in_words, validate_edtf
 from thaw_site.text.identifiers import SOURCE_SCHEMES
 
@@ -313,12 +313,12 @@ class Event(CitedItem):
     def interchange_relations(self) -> dict[str, Any]:
         return {
             "period": cast(Period, self.period).slug if self.period_id else "",  # an id means a row
-            "topics": sorted(topic.slug for topic in self.topics.all()),
+            "topics": sorted(topic.slug for topic in relation_list(self, "topics")),
             "participants": [
                 {"figure": p.figure.slug, "role": p.role}
-                for p in sorted(self.participations.all(), key=lambda p: (p.order, p.pk))
+                for p in sorted(relation_list(self, "participations"), key=lambda p: (p.order, p.pk))
             ],
-            "related": sorted(event.slug for event in self.related.all()),
+            "related": sorted(event.slug for event in relation_list(self, "related")),
         }
 
     @property
@@ -334,11 +334,11 @@ class Event(CitedItem):
         period = existing(self, "period")
         links = [("period", "period", period.slug, "")] if period else []
         # Sorted here rather than in SQL so that prefetched relations (bulk publishing) cost no query.
-        topics = sorted(self.topics.all(), key=lambda topic: topic.name)
-        related = sorted(self.related.all(), key=lambda event: (event.date_earliest, event.date_latest, event.slug))
+        topics = sorted(relation_list(self, "topics"), key=lambda topic: topic.name)
+        events = sorted(relation_list(self, "related"), key=lambda e: (e.date_earliest, e.date_latest, e.slug))
         links += [("topic", "topic", topic.slug, "") for topic in topics]
-        links += [("participant", "figure", p.figure.slug, p.role) for p in self.participations.all()]
-        links += [("related", "event", event.slug, "") for event in related]
+        links += [("participant", "figure", p.figure.slug, p.role) for p in relation_list(self, "participations")]
+        links += [("related", "event", event.slug, "") for event in events]
         return self.cited_snapshot(
             title=self.title,
             sort_start=self.date_earliest,

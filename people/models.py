@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from thaw_site.publishing.citing import FACT_HELP, CitedItem
+from thaw_site.publishing.items import relation_list
 from thaw_site.text.dates import open_range, span_in_words, validate_edtf
 
 if TYPE_CHECKING:
@@ -71,7 +72,7 @@ class Figure(CitedItem):
         return {
             "offices": [
                 {"title": o.title, "organisation": o.organisation, "start": o.start, "end": o.end}
-                for o in sorted(self.offices.all(), key=lambda office: office.pk)
+                for o in sorted(relation_list(self, "offices"), key=lambda office: office.pk)
             ]
         }
 
@@ -89,7 +90,7 @@ class Figure(CitedItem):
     def snapshot(self) -> "Snapshot":
         offices = [
             {"title": o.title, "organisation": o.organisation, "start": o.start, "end": o.end, "term": o.term}
-            for o in self.offices.all()
+            for o in relation_list(self, "offices")
         ]
         return self.cited_snapshot(
             title=self.name,

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from thaw_site.text.markup import CitedDocument, letter_for
+from thaw_site.text.markup import CitedDocument, last_word, letter_for
 
 
 def render(text):
@@ -205,3 +205,11 @@ def test_coverage_counts_stay_within_the_sentences(text):
     assert 0 <= coverage["cited"] <= coverage["sentences"]
     assert 0 <= coverage["flagged"] <= coverage["sentences"]
     assert coverage["sentences"] == len(document.sentences)
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet=st.sampled_from(list("ab. \n\t\u00a0\u2003(«Dr")), max_size=30), st.data())
+def test_last_word_is_what_the_pattern_searched_up_to_the_full_stop_finds(text, data):
+    end = data.draw(st.integers(min_value=0, max_value=len(text)))
+    found = re.compile(r"(\S+)$").search(text, 0, end)
+    assert last_word(text, end) == (found.group(1) if found else "")

@@ -60,3 +60,16 @@ def test_import_era_and_generate_era_report_their_counts(db, tmp_path):
     call_command("import_era", str(path), stdout=io.StringIO(), stderr=err)
 
     assert f"writing items: {items:,}/{items:,} (100%)" in err.getvalue()
+    # Before writing, the checks (each item's text rendered) report their own count, ended before writing's.
+    assert err.getvalue().index(f"checking items: {items:,}/{items:,} (100%)") < err.getvalue().index("writing items")
+
+
+def test_import_era_on_a_terminal_ends_the_checking_line_before_writing_begins(db, tmp_path):
+    path = tmp_path / "era.json"
+    call_command("generate_era", "--events", "5", "--figures", "2", "--sources", "2", "--output", str(path))
+    err = Terminal()
+    call_command("import_era", str(path), stdout=io.StringIO(), stderr=err)
+
+    checking, writing = err.getvalue().split("\n")[:2]
+    assert checking.startswith("\r\x1b[Kchecking items: ") and "(100%)" in checking
+    assert writing.startswith("\r\x1b[Kwriting items: ")

@@ -44,6 +44,7 @@ from events.interchange import (
     ImportReport,
     import_document,
 )
+from thaw_site.publishing.bulk import insert_objects
 from thaw_site.publishing.publications import Publication
 from thaw_site.publishing.services import make_live_again, stop_being_live, take_down, take_down_live
 
@@ -150,11 +151,12 @@ def run_import(
     dry_run: bool = False,
     keep_file: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    checking: Callable[[int, int], None] | None = None,
 ) -> Outcome:
     """Import `document` (read from the file `file_name`, whose bytes are `raw`) and record it as a batch.
 
     Raises ImportFailed, writing nothing, when the document is invalid. `keep_file` stores the file's bytes with
-    the batch (admin uploads: the command's file stays where it is); `progress` is import_document's."""
+    the batch (admin uploads: the command's file stays where it is); `progress` and `checking` are import_document's."""
     named = named_items(document)
     with transaction.atomic():
         before: dict[Key, Entry] = {}
@@ -162,7 +164,9 @@ def run_import(
         for section, idents in by_section(named).items():
             before.update({(section, ident): entry for ident, entry in current_entries(section, idents).items()})
             live_before.update({(section, ident): pk for ident, pk in live_publications(section, idents).items()})
-        report = import_document(document, source_name=file_name, user=user, dry_run=dry_run, progress=progress)
+        report = import_document(
+            document, source_name=file_name, user=user, dry_run=dry_run, progress=progress, checking=checking
+        )
         if dry_run:
             return Outcome(report, None, before, named)
         batch = ImportBatch.objects.create(
@@ -180,8 +184,8 @@ def run_import(
         for section, idents in by_section((section, ident) for section, ident, _ in touched).items():
             revisions.update({(section, i): pk for i, pk in latest_revisions(section, idents).items()})
             live_after.update({(section, i): pk for i, pk in live_publications(section, idents).items()})
-        ImportedItem.objects.bulk_create(
-            (
+        insert_objects(
+            [
                 ImportedItem(
                     batch=batch,
                     section=section,
@@ -193,8 +197,7 @@ def run_import(
                     live_after_id=live_after.get((section, ident)),
                 )
                 for section, ident, action in touched
-            ),
-            batch_size=1000,
+            ]
         )
     return Outcome(report, batch, before, named)
 

@@ -13,9 +13,11 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
 from django.db.models.signals import post_save, pre_save
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
+from simple_history.utils import get_change_reason_from_object
 
-from thaw_site.publishing.bulk import insert_rows
+from thaw_site.publishing.bulk import insert_objects, insert_rows
 
 # A model instance that simple-history records. It reads the private attributes set here (who, why, skip this
 # save), which no model declares, and its managers (`history`) are added at run time: the checker can't see them.
@@ -94,10 +96,23 @@ def record_revisions(
     if not instances:
         return []
     model: Any = type(instances[0])
-    rows: list[Any] = model.history.bulk_history_create(
-        instances, update=not created, default_user=user, default_change_reason=reason
-    )
     history_model = model.history.model
+    # The rows simple-history's bulk_history_create would make, written by insert_objects rather than its
+    # bulk_create: the history of a large import was an eighth of its time, most of it bulk_create's.
+    rows = [
+        history_model(
+            history_date=getattr(instance, "_history_date", timezone.now()),
+            history_user=getattr(instance, "_history_user", user or history_model.get_default_history_user(instance)),
+            history_change_reason=get_change_reason_from_object(instance) or reason,
+            history_type="+" if created else "~",
+            **{field.attname: getattr(instance, field.attname) for field in history_model.tracked_fields},
+        )
+        for instance in instances
+    ]
+    if hasattr(history_model, "history_relation"):
+        for row, instance in zip(rows, instances, strict=True):
+            row.history_relation_id = instance.pk
+    insert_objects(rows)
     for field in getattr(history_model, "_history_m2m_fields", []):
         through = field.remote_field.through
         names = [f.attname for f in through._meta.fields]

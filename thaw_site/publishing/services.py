@@ -22,9 +22,10 @@ from django.db.models import QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from thaw_site.publishing import notifications, workflow
+from thaw_site.publishing.bulk import insert_objects
 from thaw_site.publishing.citing import citation_problems
 from thaw_site.publishing.generation import MANY, retire
-from thaw_site.publishing.items import Status
+from thaw_site.publishing.items import Status, listing_prefetch
 from thaw_site.publishing.publications import Publication, list_data
 from thaw_site.publishing.read_models import remove_live_rows, write_live_rows, write_read_models
 from thaw_site.publishing.revisions import one_revision
@@ -122,14 +123,22 @@ def make_live_many(
     now = timezone.now()
     live = Publication.objects.filter(kind=kind, item_uid__in=[item.uid for item in items], is_live=True)
     before = list(live.only(*PLACEMENT_FIELDS)[: MANY + 1])  # more than MANY retire every page anyway
-    stop_being_live(live)
-    prefetch_related_objects(items, *type(items[0]).publishing_prefetch)
-    publications = Publication.objects.bulk_create(
-        # Each its own instant, a microsecond apart in the order made: a feed reader tells an import's entries
-        # apart by their time (Atom's `updated`), and the feed's order stays the order made.
-        frozen(item, revision=revisions.get(item.pk), by=by, note=note, now=now + index * MICROSECOND)
-        for index, item in enumerate(items)
-    )
+    if before:  # none live (new items, as an import's are): nothing to take down, and three queries saved
+        stop_being_live(live)
+    lookups, listed = listing_prefetch(type(items[0]))
+    prefetch_related_objects(items, *lookups)
+    try:
+        made = [
+            # Each its own instant, a microsecond apart in the order made: a feed reader tells an import's entries
+            # apart by their time (Atom's `updated`), and the feed's order stays the order made.
+            frozen(item, revision=revisions.get(item.pk), by=by, note=note, now=now + index * MICROSECOND)
+            for index, item in enumerate(items)
+        ]
+    finally:
+        for item in items:  # read for this freezing only: a later one lists the relations as they are then
+            for attribute in listed:
+                item.__dict__.pop(attribute, None)
+    publications = insert_objects(made)
     store_search_vectors(Publication.objects.filter(pk__in=[publication.pk for publication in publications]))
     write_read_models(publications)
     retire(before, publications)

@@ -77,15 +77,29 @@ class Command(BaseCommand):
             self.undo(undo, user=user, force=force, dry_run=dry_run)
             return
         assert file is not None  # one of the two, checked above
-        progress = Progress(self.stderr, "writing items")
+        # Each phase its own line, its rate counted from its own start: checking the items, then writing them.
+        checking = Progress(self.stderr, "checking items")
+        writing: list[Progress] = []
+
+        def checked(done: int, total: int) -> None:
+            checking.update(done, total)
+            if done == total:
+                checking.finish()
+                writing.append(Progress(self.stderr, "writing items"))  # from here
+
+        def wrote(done: int, total: int) -> None:
+            if not writing:
+                writing.append(Progress(self.stderr, "writing items"))
+            writing[0].update(done, total)
+
         try:
             raw = read_bytes(file)
-            outcome = import_file(file, raw, user=user, dry_run=dry_run, progress=progress.update)
+            outcome = import_file(file, raw, user=user, dry_run=dry_run, progress=wrote, checking=checked)
         except ImportFailed as failure:
             raise self.fail(file, failure.errors, failure) from None
         report = outcome.report
-        if progress.done:
-            progress.finish()
+        if writing:
+            writing[0].finish()
         if dry_run or options["verbosity"] > 1:
             for section, ident in report.created:
                 self.stdout.write(f"created    {section} {ident}")
