@@ -22,6 +22,7 @@ import fastjsonschema
 import jsonschema
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from stdnum import isbn as isbn_numbers
 
 from events.citations import reindex_items
@@ -595,6 +596,11 @@ def import_document(
 # --- exporting -------------------------------------------------------------------------------
 
 
+# Items read and their relations prefetched per chunk, each event's people joined to its participations: SQLite
+# refuses a prefetch of 10,000 events' relations, or of a thousand figures, as too deep an expression.
+EXPORT_CHUNK = 500
+
+
 def export_document() -> Document:
     document: Document = {"format": FORMAT, "version": VERSION}
     document["periods"] = [
@@ -602,11 +608,14 @@ def export_document() -> Document:
     ]
     document["topics"] = [t.to_interchange() for t in Topic.objects.order_by("slug")]
     document["sources"] = [s.to_interchange() for s in Source.objects.order_by("key")]
-    document["figures"] = [f.to_interchange() for f in Figure.objects.prefetch_related("offices").order_by("slug")]
-    document["events"] = [
-        e.to_interchange()
-        for e in Event.objects.select_related("period")
-        .prefetch_related("topics", "related", "participations__figure")
+    figures = Figure.objects.prefetch_related("offices").order_by("slug")
+    document["figures"] = [f.to_interchange() for f in figures.iterator(chunk_size=EXPORT_CHUNK)]
+    events = (
+        Event.objects.select_related("period")
+        .prefetch_related(
+            "topics", "related", Prefetch("participations", Participation.objects.select_related("figure"))
+        )
         .order_by("date_earliest", "date_latest", "slug")
-    ]
+    )
+    document["events"] = [e.to_interchange() for e in events.iterator(chunk_size=EXPORT_CHUNK)]
     return document

@@ -181,3 +181,19 @@ def test_after_a_natural_key_restore_an_edited_event_can_be_published_again(clie
     import_file(write_json(era_document))
 
     assert "The Speech to the Twentieth Congress" in client.get("/events/secret-speech/").content.decode()
+
+
+def test_an_event_with_more_people_than_sqlite_takes_in_one_expression_is_exported(db):
+    """SQLite refuses an expression deeper than 1,000 terms: prefetching a thousand figures by id was one."""
+    figures = [{"slug": f"person-{n:04}", "name": f"Person {n}"} for n in range(1100)]
+    crowd = {
+        "slug": "crowd",
+        "title": "A crowd",
+        "date": "1957",
+        "participants": [{"figure": f["slug"]} for f in figures],
+    }
+    document = {"format": "thaw-era", "version": 1, "figures": figures, "events": [crowd]}
+    import_document(document, source_name="crowd.json")
+
+    (event,) = json.loads(export_text())["events"]
+    assert [p["figure"] for p in event["participants"]] == [f["slug"] for f in figures]
