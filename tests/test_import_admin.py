@@ -291,3 +291,18 @@ def test_a_failed_background_import_shows_its_errors(db, client, reviewer):
     page = client.get(reverse("admin:imports_importbatch_status", args=[pending.pk])).text
 
     assert "bad.json was not imported" in page and "invalid JSON" in page
+
+
+def test_a_background_thread_that_cannot_reach_the_database_logs_it_and_ends_quietly(db, monkeypatch, caplog):
+    from django.db import OperationalError
+
+    from events.imports import background
+
+    def database_gone(pending_id):
+        raise OperationalError("server closed the connection")
+
+    monkeypatch.setattr(background, "check_or_import", database_gone)
+    monkeypatch.setattr(background.connection, "close", lambda: None)  # the test's own connection stays
+    background.in_thread(41)
+    assert "The background import of upload 41 stopped" in caplog.text
+    assert "server closed the connection" in caplog.text

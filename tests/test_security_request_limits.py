@@ -51,7 +51,8 @@ def test_a_content_length_that_is_no_number_is_a_400(client):
     assert response.status_code == 400
 
 
-def test_the_import_upload_takes_files_up_to_its_own_limit_and_no_more(client):
+def test_the_import_upload_takes_files_up_to_its_own_limit_and_no_more(client, settings):
+    settings.THAW_IMPORT_IN_BACKGROUND_OVER = 4 * MB  # checked in the request: no thread outlives the test
     client.force_login(SuperuserFactory())
     url = reverse("admin:imports_importbatch_upload")
     fits = SimpleUploadedFile("era.json", b" " * (3 * MB), content_type="application/json")

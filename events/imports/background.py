@@ -15,6 +15,7 @@ machine, an flock on a file beside it. A check or import whose lock is free once
 import datetime
 import fcntl
 import hashlib
+import logging
 import os
 import tempfile
 import threading
@@ -30,6 +31,8 @@ from django.utils import timezone
 from events.imports.formats import import_file
 from events.imports.models import PendingUpload
 from events.interchange import ImportFailed
+
+logger = logging.getLogger(__name__)
 
 
 def progress_key(pending_id: int) -> str:
@@ -151,6 +154,10 @@ def check_or_import(pending_id: int) -> None:
 def in_thread(pending_id: int) -> None:
     try:
         run_pending(pending_id)
+    except Exception:
+        # Only what could not be recorded gets here (the database failing, say): the status page reports the
+        # upload as stopped once its lock is free (record_if_stopped).
+        logger.exception("The background import of upload %s stopped", pending_id)
     finally:
         connection.close()  # the thread's own connection
 
